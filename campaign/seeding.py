@@ -1,0 +1,72 @@
+"""Seeding the launch campaigns from campaign/content/*.json (idempotent)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from campaign.models import Campaign, CampaignTranslation, Partner
+from petitions.models import Petition
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+TRANSLATED_FIELDS = [
+    "title",
+    "lead",
+    "ask",
+    "addressee",
+    "petition_text",
+    "share_text",
+    "coalition_intro",
+    "privacy_notice",
+]
+
+
+def seed_campaign(data: dict) -> Campaign:
+    """Create what is missing of one campaign; never overwrite what organizers edited.
+
+    Side effects: rows for the campaign, its petition, translations, coalition partners and
+    the demo partner whose widget key is ``demo-<slug>``.
+    """
+    slug = data["slug"]
+    with transaction.atomic():
+        campaign, _ = Campaign.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "hashtag": data["hashtag"],
+                "primary_language": data["primary_language"],
+                "region_kind": data["region_kind"],
+            },
+        )
+        Petition.objects.get_or_create(campaign=campaign, defaults={"goal": data["goal"]})
+        for language, text in data["translations"].items():
+            defaults = {name: text[name] for name in TRANSLATED_FIELDS}
+            defaults["why"] = "\n\n".join(text["why"])
+            CampaignTranslation.objects.get_or_create(
+                campaign=campaign, language=language, defaults=defaults
+            )
+        for position, member in enumerate(data.get("coalition", [])):
+            Partner.objects.get_or_create(
+                campaign=campaign,
+                name=member["name"],
+                defaults={"website": member.get("website", ""), "position": position},
+            )
+        Partner.objects.get_or_create(
+            widget_key=f"demo-{slug}",
+            defaults={
+                "campaign": campaign,
+                "name": "Demo partner",
+                "is_listed": False,
+                "allowed_domains": ["localhost", "127.0.0.1"],
+                "position": 1000,
+            },
+        )
+    return campaign
+
+
+def seed_launch_campaigns() -> list[Campaign]:
+    return [
+        seed_campaign(json.loads(path.read_text(encoding="utf-8")))
+        for path in sorted(CONTENT_DIR.glob("*.json"))
+    ]

@@ -1,0 +1,107 @@
+"""Public campaign pages: the list, a campaign with its petition form, and health."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_safe
+
+from campaign.content import LANGUAGE_NAMES, campaign_translation, offered_languages
+from campaign.models import Campaign
+from petitions.counting import petition_counts
+from petitions.forms import SignatureForm
+from petitions.tokens import make_form_token
+from petitions.web import public
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Answers without touching the database, for load balancers."""
+    response = HttpResponse("ok\n", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def get_campaign(slug: str) -> Campaign:
+    campaign = (
+        Campaign.objects.select_related("petition")
+        .prefetch_related("translations")
+        .filter(slug=slug)
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def language_links(request: HttpRequest, campaign: Campaign, url_name: str) -> list[dict]:
+    """Links to the same page in each language the campaign offers."""
+    links = []
+    for code in offered_languages(campaign):
+        with translation.override(code):
+            path = reverse(url_name, kwargs={"slug": campaign.slug})
+        links.append({"code": code, "name": LANGUAGE_NAMES[code], "path": path})
+    return links
+
+
+def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) -> dict:
+    language = translation.get_language()
+    petition = campaign.petition
+    counts = petition_counts(petition_id=petition.pk)
+    return {
+        "campaign": campaign,
+        "petition": petition,
+        "content": campaign_translation(campaign, language),
+        "counts": counts,
+        "progress": min(100, round(100 * counts.total / petition.goal)),
+        "languages": language_links(request, campaign, url_name),
+        "coalition": [p for p in campaign.partners.all() if p.is_listed],
+    }
+
+
+def offered_or_redirect(campaign: Campaign, url_name: str, **kwargs) -> HttpResponse | None:
+    """Send a visitor to the primary language when the campaign has no content in theirs."""
+    if translation.get_language() in offered_languages(campaign):
+        return None
+    with translation.override(campaign.primary_language):
+        return redirect(reverse(url_name, kwargs={"slug": campaign.slug, **kwargs}))
+
+
+def render_campaign_page(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    form: SignatureForm | None = None,
+    status: int = 200,
+    notice: str = "",
+) -> HttpResponse:
+    petition = campaign.petition
+    if form is None:
+        form = SignatureForm(
+            region_kind=campaign.region_kind,
+            initial={"country": "BR" if campaign.region_kind == "br_state" else ""},
+        )
+    form.initial["form_token"] = make_form_token(petition_id=petition.pk)
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["form_token"] = form.initial["form_token"]
+    context = campaign_context(request, campaign, "campaign:detail")
+    context.update({"form": form, "notice": notice})
+    return render(request, "campaign/detail.html", context, status=status)
+
+
+@require_safe
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    language = translation.get_language()
+    campaigns = Campaign.objects.filter(is_listed=True).prefetch_related("translations")
+    items = [{"campaign": c, "content": campaign_translation(c, language)} for c in campaigns]
+    return public(render(request, "campaign/index.html", {"items": items}))
+
+
+@require_safe
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_campaign(slug)
+    if response := offered_or_redirect(campaign, "campaign:detail"):
+        return response
+    return public(render_campaign_page(request, campaign))

@@ -1,0 +1,48 @@
+"""Confirming signatures (double opt-in) and sending the confirmation link again."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from petitions.addresses import normalise_email
+from petitions.models import Petition, Signature, SignatureStatus
+
+
+def confirm_signature(*, public_id: uuid.UUID) -> Signature | None:
+    """Confirm a pending signature; None when there is no such signature.
+
+    A conditional UPDATE, so concurrent or repeated confirmations count once. The counts
+    pick the signature up on their next flush (counting.py). Side effect: one UPDATE.
+    """
+    Signature.objects.filter(public_id=public_id, status=SignatureStatus.PENDING).update(
+        status=SignatureStatus.CONFIRMED, confirmed_at=timezone.now()
+    )
+    return (
+        Signature.objects.select_related("petition__campaign").filter(public_id=public_id).first()
+    )
+
+
+def pending_signature(*, public_id: uuid.UUID) -> Signature | None:
+    return (
+        Signature.objects.select_related("petition__campaign").filter(public_id=public_id).first()
+    )
+
+
+def resend_confirmation(*, petition: Petition, email: str) -> bool:
+    """Queue the confirmation email again for a pending signature with this address.
+
+    Returns whether an email was queued; callers answer the same either way.
+    """
+    from petitions.tasks import send_confirmation_email
+
+    with transaction.atomic():
+        signature = Signature.objects.filter(
+            petition=petition, email_key=normalise_email(email), status=SignatureStatus.PENDING
+        ).first()
+        if signature is None:
+            return False
+        send_confirmation_email.enqueue(signature_id=signature.pk)
+        return True

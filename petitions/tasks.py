@@ -1,0 +1,38 @@
+"""Background tasks: thin shells around domain functions, retried with backoff on failure."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from petitions import emails
+from petitions.models import Signature
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def send_confirmation_email(signature_id: int, attempt: int = 1) -> None:
+    signature = (
+        Signature.objects.select_related("petition__campaign").filter(pk=signature_id).first()
+    )
+    if signature is None or signature.status != "pending":
+        return  # withdrawn, purged or already confirmed meanwhile
+    try:
+        emails.send_confirmation(signature)
+    except Exception:
+        delays = settings.EMAIL_RETRY_DELAYS
+        if attempt > len(delays):
+            logger.exception("Giving up on confirmation email for signature %s", signature_id)
+            raise
+        logger.warning(
+            "Confirmation email for %s failed (attempt %s); retrying", signature_id, attempt
+        )
+        run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
+        send_confirmation_email.using(run_after=run_after).enqueue(
+            signature_id=signature_id, attempt=attempt + 1
+        )

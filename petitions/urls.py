@@ -1,0 +1,14 @@
+from django.urls import path
+
+from petitions import views
+
+app_name = "petitions"
+urlpatterns = [
+    path("<slug:slug>/sign/", views.sign, name="sign"),
+    path("<slug:slug>/check-email/", views.check_email, name="check_email"),
+    path("<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("<slug:slug>/resend/", views.resend, name="resend"),
+    path("<slug:slug>/thanks/", views.thanks, name="thanks"),
+    path("<slug:slug>/share/mastodon/", views.share_mastodon, name="share_mastodon"),
+    path("<slug:slug>/privacy/", views.privacy_notice, name="privacy"),
+]

@@ -1,0 +1,48 @@
+"""Request helpers shared by the public views: origin checks, IP hashing, cache headers."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+
+def request_origin(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def origin_allowed(request: HttpRequest) -> bool:
+    """A cookie-free stand-in for CSRF: a browser's POST must come from one of our pages.
+
+    Browsers send Origin on every cross-site POST; a missing header means an old browser or a
+    non-browser client, which the signed form token still guards.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return origin in (request_origin(request), settings.SITE_URL)
+
+
+def client_ip_hash(request: HttpRequest) -> str:
+    """A keyed hash of the client address; the key changes every UTC day, the address is never kept."""
+    ip = request.META.get("REMOTE_ADDR", "")
+    day = datetime.datetime.now(datetime.UTC).date().isoformat()
+    key = hmac.new(settings.SECRET_KEY.encode(), f"ip-hash:{day}".encode(), hashlib.sha256).digest()
+    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()
+
+
+def public(response: HttpResponse, max_age: int | None = None) -> HttpResponse:
+    """Mark a response as the same for everyone, so any CDN may cache it."""
+    patch_cache_control(
+        response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS if max_age is None else max_age
+    )
+    return response
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -1,0 +1,84 @@
+"""Shared fixtures: real PostgreSQL, seeded campaigns, a task runner, and test settings."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from campaign.catalogs import compile_catalogs
+from campaign.seeding import seed_launch_campaigns
+from petitions import consents
+from petitions.models import Petition
+
+compile_catalogs()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.SITE_URL = "http://testserver"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Each test rolls its consent texts back, so the per-process id cache must forget them.
+    consents._text_ids.clear()
+
+
+@pytest.fixture
+def campaigns(db):
+    return {c.slug: c for c in seed_launch_campaigns()}
+
+
+@pytest.fixture
+def br_petition(campaigns) -> Petition:
+    return campaigns["tiremeurostodasuamira"].petition
+
+
+@pytest.fixture
+def eu_petition(campaigns) -> Petition:
+    return campaigns["banfacialrecognitioneu"].petition
+
+
+def run_queued_tasks(limit: int = 100) -> int:
+    """Run every task that is ready, as the db_worker would, inside the test's transaction."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    for _ in range(limit):
+        result = DBTaskResult.objects.ready().get_locked()
+        if result is None:
+            break
+        result.claim("test")
+        worker.run_task(result)
+        ran += 1
+    return ran
+
+
+@pytest.fixture
+def run_tasks():
+    return run_queued_tasks
+
+
+CONFIRM_LINK = re.compile(r"https?://[^\s\"<]+/confirm/[^\s\"<]+/")
+
+
+def confirm_link(message: mail.EmailMessage) -> str:
+    match = CONFIRM_LINK.search(message.body)
+    assert match, message.body
+    return match.group(0)

@@ -1,0 +1,31 @@
+"""Helpers to sign as a browser would: fetch the page, take its form token, post."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+
+def form_token(client: Client, page_url: str) -> str:
+    response = client.get(page_url)
+    assert response.status_code == 200
+    return TOKEN.search(response.content.decode()).group(1)
+
+
+def sign(client: Client, *, lang: str, slug: str, **fields):
+    page_url = f"/{lang}/{slug}/"
+    data = {
+        "name": "Maria da Silva",
+        "email": "maria@example.org",
+        "country": "BR",
+        "region": "BR-SP",
+        "postal_code": "",
+        "privacy_consent": "on",
+        "form_token": form_token(client, page_url),
+    }
+    data.update(fields)
+    data = {key: value for key, value in data.items() if value is not None}
+    return client.post(f"/{lang}/{slug}/sign/", data)
