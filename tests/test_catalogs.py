@@ -61,8 +61,9 @@ def catalog_problems(path: Path) -> list[str]:
         if not (message.python_format or any("%(" in i for i in ids)):
             continue
         if len(ids) == 1:
-            if placeholders(strings[0]) != placeholders(ids[0]):
-                problems.append(f"{label} has placeholders {placeholders(strings[0])} ≠ source")
+            named, positional = placeholders(strings[0])
+            if (named, positional) != placeholders(ids[0]):
+                problems.append(f"{label} has placeholders {named or positional} ≠ source")
             continue
         singular, plural = (placeholders(i) for i in ids)
         allowed = singular[0] | plural[0]
