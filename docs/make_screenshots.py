@@ -44,13 +44,15 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=options.chromium, args=ARGS)
         page = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=1)
         for candidates in PAGES:
+            shown = None
             for language, path in candidates:
                 page.goto(base + path, wait_until="networkidle")
                 if urlsplit(page.url).path == path:
+                    shown = language
                     break
-            else:
+            if shown is None:
                 raise SystemExit(f"none of {[p for _l, p in candidates]} is offered")
-            target = DOCS / f"screenshot-{language}.png"
+            target = DOCS / f"screenshot-{shown}.png"
             page.screenshot(path=str(target))
             print(f"wrote {target.relative_to(DOCS.parent)} from {page.url}")
         browser.close()
