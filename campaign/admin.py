@@ -120,19 +120,14 @@ class CampaignTranslationAdmin(admin.ModelAdmin):
     actions = ["approve"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        self._current_hashes = {}
-        return queryset
+        return super().get_queryset(request).prefetch_related("campaign__translations")
 
     @admin.display(boolean=True, description=_("outdated"))
     def is_outdated(self, translation: CampaignTranslation) -> bool | None:
         campaign = translation.campaign
         if translation.language == campaign.primary_language:
             return None
-        hashes = getattr(self, "_current_hashes", {})
-        if campaign.pk not in hashes:
-            hashes[campaign.pk] = current_source_hash(campaign)
-        return translation.source_hash != hashes[campaign.pk]
+        return translation.source_hash != current_source_hash(campaign)
 
     @admin.action(description=_("Approve selected translations (native review done)"))
     def approve(self, request, queryset):

@@ -84,8 +84,7 @@ def approve_translations(translations, *, user) -> int:
     for translation in translations.select_related("campaign"):
         campaign = translation.campaign
         if campaign.pk not in primaries:
-            primary = campaign.translations.filter(language=campaign.primary_language).first()
-            primaries[campaign.pk] = translation_hash(primary) if primary else ""
+            primaries[campaign.pk] = current_source_hash(campaign)
         translation.needs_review = False
         translation.reviewed_at = now
         translation.reviewed_by = user
@@ -104,5 +103,8 @@ def approve_translations(translations, *, user) -> int:
 
 
 def current_source_hash(campaign: Campaign) -> str:
-    primary = campaign.translations.filter(language=campaign.primary_language).first()
+    """The hash of the primary translation as it is now (uses prefetched translations)."""
+    primary = next(
+        (t for t in campaign.translations.all() if t.language == campaign.primary_language), None
+    )
     return translation_hash(primary) if primary else ""

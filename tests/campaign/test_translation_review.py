@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth import get_user_model
 
 from campaign.models import Campaign, CampaignTranslation
@@ -77,3 +79,16 @@ def test_admin_campaign_list_shows_missing_outdated_and_unreviewed(client, campa
     detail = client.get(f"/admin/campaign/campaign/{campaigns[EU].pk}/change/").content.decode()
     assert '<tr><th scope="row">de</th><td>outdated, needs review</td></tr>' in detail
     assert '<tr><th scope="row">pl</th><td>missing</td></tr>' in detail
+
+
+def test_admin_translation_list_flags_outdated_rows_in_few_queries(
+    client, campaigns, django_assert_max_num_queries
+):
+    user = get_user_model().objects.create_superuser("org", "org@example.org", "pw")
+    client.force_login(user)
+    CampaignTranslation.objects.filter(campaign__slug=EU, language="fr").update(source_hash="x")
+    with django_assert_max_num_queries(12):
+        body = client.get("/admin/campaign/campaigntranslation/?review=needed").content.decode()
+    rows = re.findall(r"<tr>.*?</tr>", body, re.S)
+    outdated = [r for r in rows if 'field-is_outdated"><img src="/static/admin/img/icon-yes' in r]
+    assert len(outdated) == 1 and f"{EU} [fr]" in outdated[0]
