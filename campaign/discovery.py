@@ -54,4 +54,4 @@ def og_locale(code: str) -> str:
 
 def localized_path(url_name: str, language: str, **kwargs) -> str:
     with translation.override(language):
-        return reverse(url_name, kwargs=kwargs)
+        return reverse(url_name, kwargs=kwargs or None)

@@ -41,3 +41,27 @@ class CampaignSitemap(Sitemap):
             path = localized_path("campaign:detail", campaign.primary_language, slug=campaign.slug)
             url["alternates"].append({"location": absolute_url(path), "lang_code": "x-default"})
         return urls
+
+
+class CampaignListSitemap(Sitemap):
+    """The campaign list, in every interface language."""
+
+    i18n = True
+    alternates = True
+    changefreq = "daily"
+
+    def items(self):
+        return ["campaign:list"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        parts = urlsplit(settings.SITE_URL)
+        urls = super().get_urls(
+            page=page, site=SimpleNamespace(domain=parts.netloc), protocol=parts.scheme
+        )
+        for url in urls:
+            path = localized_path("campaign:list", settings.LANGUAGE_CODE)
+            url["alternates"].append({"location": absolute_url(path), "lang_code": "x-default"})
+        return urls

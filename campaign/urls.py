@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from campaign import views
-from campaign.sitemaps import CampaignSitemap
+from campaign.sitemaps import CampaignListSitemap, CampaignSitemap
 from petitions import views as petition_views
 
 campaign_patterns = (
@@ -23,7 +23,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"campaigns": CampaignSitemap}},
+        {"sitemaps": {"campaigns": CampaignSitemap, "lists": CampaignListSitemap}},
         name="sitemap",
     ),
 ]

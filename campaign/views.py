@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,12 +122,36 @@ def render_campaign_page(
     return render(request, "campaign/detail.html", context, status=status)
 
 
+def site_language_links(url_name: str) -> list[dict]:
+    """Links to a page that exists in every interface language (the campaign list)."""
+    links = []
+    for code, name in settings.LANGUAGES:
+        path = localized_path(url_name, code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "path": path,
+                "url": absolute_url(path),
+                "hreflang": hreflang(code),
+                "og_locale": og_locale(code),
+            }
+        )
+    return links
+
+
 @require_safe
 def campaign_list(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
     campaigns = Campaign.objects.filter(is_listed=True).prefetch_related("translations")
     items = [{"campaign": c, "content": campaign_translation(c, language)} for c in campaigns]
-    return public(render(request, "campaign/index.html", {"items": items}))
+    context = {
+        "items": items,
+        "languages": site_language_links("campaign:list"),
+        "canonical_url": absolute_url(localized_path("campaign:list", language)),
+        "x_default_url": absolute_url(localized_path("campaign:list", settings.LANGUAGE_CODE)),
+    }
+    return public(render(request, "campaign/index.html", context))
 
 
 @require_safe

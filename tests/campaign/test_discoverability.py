@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
+from campaign.discovery import hreflang
 from campaign.models import CampaignTranslation
 
 BR = "tiremeurostodasuamira"
@@ -76,7 +77,7 @@ def test_share_image_changes_when_the_title_changes(client, campaigns):
     assert client.get(f"/en/{BR}/share.png").content != first
 
 
-def test_sitemap_lists_every_campaign_page_in_every_offered_language(client, campaigns):
+def test_sitemap_lists_every_campaign_page_in_every_offered_language(client, campaigns, settings):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
@@ -84,6 +85,7 @@ def test_sitemap_lists_every_campaign_page_in_every_offered_language(client, cam
     locations = [url.findtext("s:loc", namespaces=ns) for url in root.findall("s:url", ns)]
     expected = [f"http://testserver/{code}/{EU}/" for code in ["en", "de", "es", "fr", "pt"]]
     expected += [f"http://testserver/{code}/{BR}/" for code in ["pt-br", "en", "es"]]
+    expected += [f"http://testserver/{code}/" for code, _name in settings.LANGUAGES]
     assert sorted(locations) == sorted(expected)
     br_url = next(
         u
@@ -103,3 +105,11 @@ def test_state_pages_are_not_indexed(client, campaigns):
     body = client.get(f"/pt-br/{BR}/check-email/").content.decode()
     assert '<meta name="robots" content="noindex">' in body
     assert '<meta name="robots"' not in client.get(f"/pt-br/{BR}/").content.decode()
+
+
+def test_campaign_list_links_every_interface_language(client, campaigns, settings):
+    body = client.get("/de/").content.decode()
+    alternates = re.findall(r'<link rel="alternate" hreflang="([^"]+)"', body)
+    assert alternates == [hreflang(code) for code, _name in settings.LANGUAGES] + ["x-default"]
+    assert '<link rel="canonical" href="http://testserver/de/">' in body
+    assert '<link rel="alternate" hreflang="x-default" href="http://testserver/en/">' in body
