@@ -52,7 +52,7 @@ def sign_and_confirm(page, site, *, language: str, width_check: bool = False) ->
 
     # First an empty form: the errors come back in the page's language.
     page.click("button[type=submit]")
-    assert page.locator("#error-summary").is_visible()
+    page.wait_for_selector("#error-summary")
     assert page.get_attribute("#id_name", "aria-invalid") == "true"
     assert interface(language, "Please enter your name.") in page.inner_text("#error-summary")
     if width_check:
