@@ -39,3 +39,13 @@ def test_number_and_date_follow_the_active_language():
     for language, (count, date) in expected.items():
         with translation.override(language):
             assert (number(1234), localdate(day)) == (count, date), language
+
+
+def test_campaign_page_shows_the_closing_date_in_the_page_language(client, campaigns):
+    petition = campaigns["banfacialrecognitioneu"].petition
+    petition.closes_at = datetime.datetime(2027, 3, 4, 12, tzinfo=datetime.UTC)
+    petition.save()
+    german = client.get("/de/banfacialrecognitioneu/").content.decode()
+    french = client.get("/fr/banfacialrecognitioneu/").content.decode()
+    assert '<p class="closes">' in german and "4. März 2027" in german
+    assert "4 mars 2027" in french
