@@ -1,3 +1,4 @@
+import json
 import re
 
 from django.contrib.auth import get_user_model
@@ -92,3 +93,15 @@ def test_admin_translation_list_flags_outdated_rows_in_few_queries(
     rows = re.findall(r"<tr>.*?</tr>", body, re.S)
     outdated = [r for r in rows if 'field-is_outdated"><img src="/static/admin/img/icon-yes' in r]
     assert len(outdated) == 1 and f"{EU} [fr]" in outdated[0]
+
+
+def test_seeding_takes_target_languages_from_the_content_file(db):
+    from campaign.seeding import CONTENT_DIR, seed_campaign
+
+    data = json.loads((CONTENT_DIR / f"{BR}.json").read_text(encoding="utf-8"))
+    data["target_languages"] = ["pt-br", "en", "es", "fr"]
+    campaign = seed_campaign(data)
+    assert campaign.target_languages == ["pt-br", "en", "es", "fr"]
+    assert statuses(BR)["fr"] == (True, False, False)
+    seed_campaign(data)
+    assert Campaign.objects.get(slug=BR).target_languages == ["pt-br", "en", "es", "fr"]
