@@ -21,6 +21,12 @@ class Campaign(models.Model):
     primary_language = models.CharField(max_length=8, choices=settings.LANGUAGES)
     region_kind = models.CharField(max_length=16, choices=RegionKind.choices)
     is_listed = models.BooleanField(default=True, help_text="Shown on the campaign list.")
+    target_languages = ArrayField(
+        models.CharField(max_length=8, choices=settings.LANGUAGES),
+        default=list,
+        blank=True,
+        help_text="Languages the campaign should be offered in; missing ones show in the admin.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -52,6 +58,22 @@ class CampaignTranslation(models.Model):
         help_text="The petition's privacy notice. {contact_email} is replaced by the contact address."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    needs_review = models.BooleanField(
+        default=True, help_text="Not yet approved by a native speaker."
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Hash of the primary-language text this translation was written from.",
+    )
 
     class Meta:
         ordering = ["campaign", "language"]

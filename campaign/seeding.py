@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from campaign.models import Campaign, CampaignTranslation, Partner
+from campaign.translations import source_hash
 from petitions.models import Petition
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -30,22 +31,49 @@ def seed_campaign(data: dict) -> Campaign:
     the demo partner whose widget key is ``demo-<slug>``.
     """
     slug = data["slug"]
+    primary_language = data["primary_language"]
+    texts = {
+        language: {
+            **{name: text[name] for name in TRANSLATED_FIELDS},
+            "why": "\n\n".join(text["why"]),
+        }
+        for language, text in data["translations"].items()
+    }
+    # Seeded translations were written from the primary text in the same file.
+    written_from = source_hash(texts[primary_language])
     with transaction.atomic():
         campaign, _ = Campaign.objects.get_or_create(
             slug=slug,
             defaults={
                 "hashtag": data["hashtag"],
-                "primary_language": data["primary_language"],
+                "primary_language": primary_language,
                 "region_kind": data["region_kind"],
             },
         )
+        # Languages with content are always targets; organizers may add more in the admin.
+        targets = list(campaign.target_languages) or list(
+            data.get("target_languages") or texts.keys()
+        )
+        targets += [code for code in texts if code not in targets]
+        if targets != campaign.target_languages:
+            campaign.target_languages = targets
+            campaign.save(update_fields=["target_languages"])
         Petition.objects.get_or_create(campaign=campaign, defaults={"goal": data["goal"]})
-        for language, text in data["translations"].items():
-            defaults = {name: text[name] for name in TRANSLATED_FIELDS}
-            defaults["why"] = "\n\n".join(text["why"])
-            CampaignTranslation.objects.get_or_create(
-                campaign=campaign, language=language, defaults=defaults
+        for language, defaults in texts.items():
+            is_primary = language == primary_language
+            translation, created = CampaignTranslation.objects.get_or_create(
+                campaign=campaign,
+                language=language,
+                defaults={
+                    **defaults,
+                    "needs_review": not is_primary,
+                    "source_hash": written_from,
+                },
             )
+            if not created and not translation.source_hash:
+                # Rows seeded before review tracking existed: record what they were written from.
+                translation.source_hash = written_from
+                translation.save(update_fields=["source_hash"])
         for position, member in enumerate(data.get("coalition", [])):
             Partner.objects.get_or_create(
                 campaign=campaign,

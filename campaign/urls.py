@@ -1,14 +1,17 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from campaign import views
+from campaign.sitemaps import CampaignListSitemap, CampaignSitemap
 from petitions import views as petition_views
 
 campaign_patterns = (
     [
         path("", views.campaign_list, name="list"),
         path("<slug:slug>/", views.campaign_detail, name="detail"),
+        path("<slug:slug>/share.png", views.campaign_share_image, name="share_image"),
     ],
     "campaign",
 )
@@ -17,6 +20,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/petitions/<slug:slug>", petition_views.api_petition, name="api_petition"),
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"campaigns": CampaignSitemap, "lists": CampaignListSitemap}},
+        name="sitemap",
+    ),
 ]
 urlpatterns += i18n_patterns(
     path("", include("petitions.urls")),

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign.content import LANGUAGE_NAMES, campaign_translation, offered_languages
+from campaign.discovery import absolute_url, hreflang, localized_path, og_locale
 from campaign.models import Campaign
+from campaign.share_images import image_version, share_image
 from petitions.counting import petition_counts
 from petitions.forms import SignatureForm
 from petitions.tokens import make_form_token
@@ -39,23 +43,50 @@ def language_links(request: HttpRequest, campaign: Campaign, url_name: str) -> l
     """Links to the same page in each language the campaign offers."""
     links = []
     for code in offered_languages(campaign):
-        with translation.override(code):
-            path = reverse(url_name, kwargs={"slug": campaign.slug})
-        links.append({"code": code, "name": LANGUAGE_NAMES[code], "path": path})
+        path = localized_path(url_name, code, slug=campaign.slug)
+        links.append(
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES[code],
+                "path": path,
+                "url": absolute_url(path),
+                "hreflang": hreflang(code),
+                "og_locale": og_locale(code),
+            }
+        )
     return links
+
+
+def share_call() -> str:
+    """The call to action drawn on the share image, in the active language."""
+    return _("Sign the petition")
+
+
+def share_image_url(campaign: Campaign, content, language: str) -> str:
+    version = image_version(hashtag=campaign.hashtag, title=content.title, call=share_call())
+    path = localized_path("campaign:share_image", language, slug=campaign.slug)
+    return absolute_url(f"{path}?v={version}")
 
 
 def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) -> dict:
     language = translation.get_language()
     petition = campaign.petition
     counts = petition_counts(petition_id=petition.pk)
+    content = campaign_translation(campaign, language)
+    languages = language_links(request, campaign, url_name)
     return {
         "campaign": campaign,
         "petition": petition,
-        "content": campaign_translation(campaign, language),
+        "content": content,
         "counts": counts,
         "progress": min(100, round(100 * counts.total / petition.goal)),
-        "languages": language_links(request, campaign, url_name),
+        "languages": languages,
+        "canonical_url": absolute_url(localized_path(url_name, language, slug=campaign.slug)),
+        "x_default_url": next(
+            (link["url"] for link in languages if link["code"] == campaign.primary_language), ""
+        ),
+        "og_locale": og_locale(language),
+        "share_image_url": share_image_url(campaign, content, language),
         "coalition": [p for p in campaign.partners.all() if p.is_listed],
     }
 
@@ -91,12 +122,36 @@ def render_campaign_page(
     return render(request, "campaign/detail.html", context, status=status)
 
 
+def site_language_links(url_name: str) -> list[dict]:
+    """Links to a page that exists in every interface language (the campaign list)."""
+    links = []
+    for code, name in settings.LANGUAGES:
+        path = localized_path(url_name, code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "path": path,
+                "url": absolute_url(path),
+                "hreflang": hreflang(code),
+                "og_locale": og_locale(code),
+            }
+        )
+    return links
+
+
 @require_safe
 def campaign_list(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
     campaigns = Campaign.objects.filter(is_listed=True).prefetch_related("translations")
     items = [{"campaign": c, "content": campaign_translation(c, language)} for c in campaigns]
-    return public(render(request, "campaign/index.html", {"items": items}))
+    context = {
+        "items": items,
+        "languages": site_language_links("campaign:list"),
+        "canonical_url": absolute_url(localized_path("campaign:list", language)),
+        "x_default_url": absolute_url(localized_path("campaign:list", settings.LANGUAGE_CODE)),
+    }
+    return public(render(request, "campaign/index.html", context))
 
 
 @require_safe
@@ -105,3 +160,21 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if response := offered_or_redirect(campaign, "campaign:detail"):
         return response
     return public(render_campaign_page(request, campaign))
+
+
+@require_safe
+def campaign_share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign's 1200×630 share image in the page language; cached long when versioned."""
+    campaign = get_campaign(slug)
+    if response := offered_or_redirect(campaign, "campaign:share_image"):
+        return response
+    language = translation.get_language()
+    content = campaign_translation(campaign, language)
+    fields = {"hashtag": campaign.hashtag, "title": content.title, "call": share_call()}
+    data = share_image(slug=campaign.slug, language=language, **fields)
+    response = HttpResponse(data, content_type="image/png")
+    if request.GET.get("v") == image_version(**fields):
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from pyuca import Collator
 
 from campaign.models import RegionKind
 from petitions.regions import BRAZILIAN_STATES
@@ -14,6 +17,24 @@ from petitions.regions import BRAZILIAN_STATES
 
 def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in value)
+
+
+@functools.cache
+def collator() -> Collator:
+    return Collator()
+
+
+@functools.lru_cache(maxsize=64)
+def country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """Country names in ``language``, in Unicode collation order rather than by codepoint.
+
+    pyuca applies the Unicode Collation Algorithm's default (root) order, which sorts accented
+    letters with their base letter ("Österreich" among the O's) and keeps each script together;
+    language-specific tailorings (such as Swedish å/ä/ö after z) are not applied.
+    """
+    with translation.override(language):
+        names = [(code, str(name)) for code, name in countries]
+    return tuple(sorted(names, key=lambda item: collator().sort_key(item[1])))
 
 
 class SignatureForm(forms.Form):
@@ -47,6 +68,7 @@ class SignatureForm(forms.Form):
     region = forms.ChoiceField(
         label=_("State"),
         required=False,
+        widget=forms.Select(attrs={"autocomplete": "address-level1"}),
         error_messages={"invalid_choice": _("Please choose your state from the list.")},
     )
     postal_code = forms.CharField(
@@ -71,7 +93,10 @@ class SignatureForm(forms.Form):
     def __init__(self, *args, region_kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.region_kind = region_kind
-        self.fields["country"].choices = [("", _("Choose your country"))] + list(countries)
+        language = translation.get_language() or "en"
+        self.fields["country"].choices = [("", _("Choose your country"))] + list(
+            country_choices(language)
+        )
         if region_kind == RegionKind.BR_STATE:
             self.fields["region"].choices = [("", _("Choose your state"))] + list(
                 BRAZILIAN_STATES.items()
