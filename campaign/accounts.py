@@ -8,6 +8,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core import checks
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -50,3 +51,18 @@ class AccountAdapter(DefaultAccountAdapter):
         if settings.ACCOUNT_SIGNUP_OPEN:
             return True
         return bool(request.session.get(INVITATION_SESSION_KEY))
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_rate_limit_cache(app_configs, **kwargs):
+    """Login rate limits count in the default cache; a per-process cache lets attackers spread."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            checks.Warning(
+                "Login rate limits use a per-process cache.",
+                hint="Set REDIS_URL so every process shares the allauth rate limits.",
+                id="campaign.W001",
+            )
+        ]
+    return []

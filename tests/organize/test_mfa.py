@@ -142,3 +142,16 @@ def test_login_failures_are_rate_limited(client, cast):
         {"login": "owner@example.org", "password": "correct horse battery staple"},
     )
     assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_deploy_check_warns_about_a_per_process_rate_limit_cache(settings):
+    from campaign.accounts import check_rate_limit_cache
+
+    assert [w.id for w in check_rate_limit_cache(None)] == ["campaign.W001"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379",
+        }
+    }
+    assert check_rate_limit_cache(None) == []
