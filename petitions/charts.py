@@ -119,9 +119,11 @@ def daily_series(
 
 def bar_chart_svg(*, series: list[tuple[datetime.date, int]], label: str) -> SafeString:
     """Vertical bars, one per day, with the first, last and busiest days labelled."""
-    height, bar, gap, top_pad, bottom_pad = 160, 12, 3, 18, 22
+    height, gap, top_pad, bottom_pad = 200, 3, 18, 22
+    # About 720 units wide whatever the number of days, so a young petition's bars stay sane.
+    bar = max(4, min(40, 720 // max(1, len(series)) - gap))
     top = max((n for _, n in series), default=0) or 1
-    width = max(1, len(series)) * (bar + gap) + gap
+    width = max(720, len(series) * (bar + gap) + gap)
     plot = height - top_pad - bottom_pad
     busiest = max(range(len(series)), key=lambda i: series[i][1]) if series else -1
     parts = []

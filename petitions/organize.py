@@ -146,6 +146,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
                 if campaign.region_kind == RegionKind.BR_STATE
                 else _("Country")
             ),
+            "places_title": (
+                _("By Brazilian state")
+                if campaign.region_kind == RegionKind.BR_STATE
+                else _("By country")
+            ),
             "map_svg": charts.tile_map_svg(
                 **map_data, label=_("Map of confirmed signatures by place")
             ),
