@@ -70,6 +70,12 @@ def add_signature(petition, *, name, email, country, region="", status="confirme
     )
 
 
+@pytest.fixture(autouse=True)
+def _totp_tolerance(settings):
+    # A code computed just before a 30-second boundary is still valid just after it.
+    settings.MFA_TOTP_TOLERANCE = 1
+
+
 @pytest.fixture
 def signatures(eu_petition, br_petition):
     partner = eu_petition.campaign.partners.first()
