@@ -150,3 +150,37 @@ def test_totp_code_helper_matches_allauth(cast):
 
     assert validate_totp_code(SECRET, totp_code()) is True
     assert PASSWORD
+
+
+CONFIRM = re.compile(r"http://testserver(/accounts/confirm-email/[^/\s]+/)")
+
+
+def test_new_invitee_signs_up_verifies_the_address_and_must_set_up_totp(client, campaigns):
+    invitation = Invitation.objects.create(
+        campaign=campaigns[EU], email="fresh@example.org", role="organizer", language="en"
+    )
+    link = f"/organize/invitations/{make_invitation_token(invitation)}/"
+    client.get(link)
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "fresh@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert (response.status_code, response["Location"]) == (302, "/accounts/confirm-email/")
+    # Not signed in before the address is verified.
+    assert client.get(link).status_code == 302
+    assert client.get(link)["Location"].startswith("/accounts/login/")
+    [message] = mail.outbox
+    confirm_path = CONFIRM.search(message.body).group(1)
+    response = client.post(confirm_path)
+    assert response.status_code == 302
+    response = client.get(link)
+    assert response["Location"].startswith("/accounts/2fa/totp/activate/")
+    assert not CampaignMembership.objects.filter(campaign=campaigns[EU]).exists()
+
+
+def test_password_reset_mails_a_link(client, cast):
+    response = client.post("/accounts/password/reset/", {"email": "viewer@example.org"})
+    assert (response.status_code, response["Location"]) == (302, "/accounts/password/reset/done/")
+    [message] = mail.outbox
+    assert message.to == ["viewer@example.org"]
+    assert "/accounts/password/reset/key/" in message.body
