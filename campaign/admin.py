@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from campaign.models import Campaign, CampaignTranslation, Partner
+from campaign.models import (
+    Campaign,
+    CampaignMembership,
+    CampaignTranslation,
+    Invitation,
+    Partner,
+)
 
 
 class CampaignTranslationInline(admin.StackedInline):
@@ -32,3 +38,18 @@ class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "campaign", "website", "is_listed"]
     list_filter = ["campaign"]
     search_fields = ["name"]
+
+
+@admin.register(CampaignMembership)
+class CampaignMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "campaign", "role", "created_at"]
+    list_filter = ["campaign", "role"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "campaign", "role", "created_at", "accepted_at"]
+    list_filter = ["campaign", "role"]
+    readonly_fields = ["key", "invited_by", "accepted_at", "accepted_by"]
