@@ -3,7 +3,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from campaign.models import Campaign, CampaignTranslation, Partner
+from campaign.models import (
+    Campaign,
+    CampaignMembership,
+    CampaignTranslation,
+    Invitation,
+    Partner,
+)
 from campaign.translations import (
     SOURCE_FIELDS,
     approve_translations,
@@ -152,3 +158,18 @@ class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "campaign", "website", "is_listed"]
     list_filter = ["campaign"]
     search_fields = ["name"]
+
+
+@admin.register(CampaignMembership)
+class CampaignMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "campaign", "role", "created_at"]
+    list_filter = ["campaign", "role"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "campaign", "role", "created_at", "accepted_at"]
+    list_filter = ["campaign", "role"]
+    readonly_fields = ["key", "invited_by", "accepted_at", "accepted_by"]

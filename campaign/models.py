@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class RegionKind(models.TextChoices):
@@ -128,3 +129,65 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ORGANIZER = "organizer", _("Organizer")
+    VIEWER = "viewer", _("Viewer")
+
+
+class CampaignMembership(models.Model):
+    """A person's role in one campaign: owner ⊇ organizer ⊇ viewer (see campaign/access.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "campaign"], name="membership_unique_user"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} of {self.campaign.slug}"
+
+
+def new_invitation_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join a campaign; the emailed link carries the signed key."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices)
+    key = models.CharField(max_length=64, unique=True, default=new_invitation_key)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.role} of {self.campaign.slug}"

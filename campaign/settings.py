@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "anymail",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "campaign",
     "petitions",
 ]
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "campaign.accounts.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -200,9 +205,63 @@ FORM_TOKEN_MAX_AGE = envint("FORM_TOKEN_MAX_AGE", str(24 * 3600))
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "30")
 EMAIL_RETRY_DELAYS = [10, 60, 300, 1800, 7200]
 
+# Sessions exist only for organizer and partner accounts; public pages never start one.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+
+# Accounts (django-allauth): email login, verified email, TOTP mandatory for organizer areas.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/organize/"
+ACCOUNT_ADAPTER = "campaign.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Sessions end with the browser (and after SESSION_COOKIE_AGE at most): no "remember me".
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = envint("ACCOUNT_REAUTHENTICATION_TIMEOUT", "600")
+# Anyone may sign up only when this is on; otherwise only people holding an invitation.
+ACCOUNT_SIGNUP_OPEN = envbool("ACCOUNT_SIGNUP_OPEN", "0")
+# Counted in the default cache: set REDIS_URL in production so every process shares them.
+ACCOUNT_RATE_LIMITS = {
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "30/m/ip"),
+    "login_failed": os.environ.get("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "20/m/ip"),
+    "confirm_email": "1/3m/key",
+    "reset_password": os.environ.get("RATE_LIMIT_RESET_PASSWORD", "20/m/ip,5/5m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Petitions")
+# Exporting personal data needs a TOTP check no older than this many seconds.
+EXPORT_MFA_MAX_AGE = envint("EXPORT_MFA_MAX_AGE", "600")
+INVITATION_MAX_AGE = envint("INVITATION_MAX_AGE", str(7 * 24 * 3600))
 
 LOGGING = {
     "version": 1,

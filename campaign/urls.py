@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -16,6 +17,10 @@ campaign_patterns = (
     "campaign",
 )
 
+# The admin signs in through allauth, so it gets the same email login, rate limits and TOTP;
+# MfaRequiredMiddleware keeps accounts without TOTP out of /admin/.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/petitions/<slug:slug>", petition_views.api_petition, name="api_petition"),
@@ -26,6 +31,8 @@ urlpatterns = [
         {"sitemaps": {"campaigns": CampaignSitemap, "lists": CampaignListSitemap}},
         name="sitemap",
     ),
+    path("accounts/", include("allauth.urls")),
+    path("organize/", include("campaign.organize_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("petitions.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from petitions.models import Consent, Petition, Signature, SignatureCount
+from petitions.models import AuditEvent, Consent, Petition, Signature, SignatureCount
 
 
 @admin.register(Petition)
@@ -31,3 +31,21 @@ class SignatureCountAdmin(admin.ModelAdmin):
     list_display = ["petition", "country", "region", "count", "updated_at"]
     list_filter = ["petition"]
     readonly_fields = ["petition", "country", "region", "count", "updated_at"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence, so nobody edits or deletes it here."""
+
+    list_display = ["created_at", "user_email", "action", "petition", "rows", "detail"]
+    list_filter = ["action", "petition"]
+    search_fields = ["user_email", "detail"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -157,3 +157,53 @@ class SignatureCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.country} {self.region}: {self.count}"
+
+
+class AuditEvent(models.Model):
+    """Who did what with signer data, when, and how many rows it covered (see audit.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too, so the log still names the person after their account is deleted.
+    user_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=64)
+    petition = models.ForeignKey(
+        Petition, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
+    )
+    rows = models.PositiveIntegerField(default=0)
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["petition", "-created_at"], name="audit_petition_created")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_email} {self.action}"
+
+
+# placeholder; replaced at merge by branch issue4-exports (the model and its migration).
+class DeliveryPackage(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        BUILDING = "building", "Building"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="packages")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file_path = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"package {self.pk} of {self.petition_id}: {self.status}"

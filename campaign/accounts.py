@@ -1,0 +1,68 @@
+"""Organizer accounts on django-allauth: who may sign up, and mandatory TOTP for private areas."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core import checks
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+# Every authenticated request below these paths needs an active TOTP authenticator.
+MFA_PROTECTED_PREFIXES = ("/organize/", "/partner/", "/admin/")
+INVITATION_SESSION_KEY = "campaign_invitation_key"
+
+
+def has_active_totp(user) -> bool:
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_setup_redirect(request: HttpRequest) -> HttpResponse:
+    query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+    return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
+
+
+def MfaRequiredMiddleware(get_response):
+    """Send signed-in accounts without TOTP to its setup before any organizer, partner or admin page.
+
+    The path is checked before ``request.user``, so public pages never touch the session
+    (no cookie, no ``Vary: Cookie``). Anonymous requests pass: those views ask for a login.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if (
+            request.path.startswith(MFA_PROTECTED_PREFIXES)
+            and request.user.is_authenticated
+            and not has_active_totp(request.user)
+        ):
+            return mfa_setup_redirect(request)
+        return get_response(request)
+
+    return middleware
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        """Open to all when ACCOUNT_SIGNUP_OPEN, otherwise only to someone holding an invitation."""
+        if settings.ACCOUNT_SIGNUP_OPEN:
+            return True
+        return bool(request.session.get(INVITATION_SESSION_KEY))
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_rate_limit_cache(app_configs, **kwargs):
+    """Login rate limits count in the default cache; a per-process cache lets attackers spread."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            checks.Warning(
+                "Login rate limits use a per-process cache.",
+                hint="Set REDIS_URL so every process shares the allauth rate limits.",
+                id="campaign.W001",
+            )
+        ]
+    return []
