@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from campaign.models import Campaign, CampaignTranslation, Partner
+from campaign.models import Campaign, CampaignTranslation, Partner, PartnerMembership
 
 
 class CampaignTranslationInline(admin.StackedInline):
@@ -11,7 +11,7 @@ class CampaignTranslationInline(admin.StackedInline):
 class PartnerInline(admin.TabularInline):
     model = Partner
     extra = 0
-    fields = ["name", "website", "is_listed", "position", "widget_key", "allowed_domains"]
+    fields = ["name", "website", "contact_email", "is_listed", "position", "webhook_url"]
 
 
 @admin.register(Campaign)
@@ -27,8 +27,15 @@ class CampaignTranslationAdmin(admin.ModelAdmin):
     list_filter = ["campaign", "language"]
 
 
+class PartnerMembershipInline(admin.TabularInline):
+    model = PartnerMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "campaign", "website", "is_listed"]
     list_filter = ["campaign"]
     search_fields = ["name"]
+    inlines = [PartnerMembershipInline]
