@@ -17,7 +17,7 @@ import urllib.request
 
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaign.content import campaign_translation
 from petitions.emails import absolute
@@ -56,13 +56,15 @@ def webhook_payload(delivery: WebhookDelivery) -> dict:
         address["region"] = signature.region
     if signature.postal_code:
         address["postal_code"] = signature.postal_code
+    with translation.override(signature.locale):
+        petition_path = reverse("campaign:detail", kwargs={"slug": campaign.slug})
     return {
         "id": str(delivery.event_id),
         "type": "signature.confirmed",
         "petition": {
             "identifiers": [f"campaign:{campaign.slug}"],
             "title": content.title,
-            "browser_url": absolute(reverse("campaign:detail", kwargs={"slug": campaign.slug})),
+            "browser_url": absolute(petition_path),
         },
         "person": {
             "given_name": given or family,
