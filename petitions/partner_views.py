@@ -17,7 +17,7 @@ from campaign.models import Partner
 from petitions.audit import record_audit
 from petitions.partners import opted_in_supporters, partner_summary, supporters_csv
 from petitions.web import private
-from petitions.widget_views import embed_snippets
+from petitions.widgets import embed_snippets
 
 
 def member_partner(request: HttpRequest, partner_id: int) -> Partner:

@@ -171,6 +171,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         thanks_url = reverse("petitions:thanks", kwargs={"slug": slug})
         return _see_other(thanks_url + partner_thanks_query(signature))
     context["already_confirmed"] = signature.status == SignatureStatus.CONFIRMED
+    context["thanks_query"] = partner_thanks_query(signature)
     return private(render(request, "petitions/confirm.html", context))
 
 

@@ -265,35 +265,3 @@ def frame_sent(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     options = frame_options(request, campaign)
     return render_frame(request, campaign, options, template="petitions/embed/sent.html")
-
-
-def embed_snippets(*, widget: Widget, language: str = "", accent: str = "", compact: bool = False):
-    """The three ways to embed a widget, as HTML a partner can paste."""
-    slug = widget.petition.campaign.slug
-    base = settings.SITE_URL
-    attrs = f' data-partner="{widget.key}"'
-    params = {"partner": widget.key}
-    if language:
-        attrs += f' data-lang="{language}"'
-        params["lang"] = language
-    if colour := accent_colours(accent):
-        attrs += f' data-accent="{colour.colour}"'
-        params["accent"] = colour.colour
-    if compact:
-        attrs += ' data-compact="1"'
-        params["compact"] = "1"
-    frame_url = f"{base}/embed/{slug}/?{urlencode(params)}"
-    hosted_language = language or widget.language
-    with translation.override(hosted_language):
-        hosted = base + reverse("campaign:detail", kwargs={"slug": slug})
-        link_text = _("Sign the petition")
-        title = _("Petition")
-    return {
-        "script": f'<script src="{base}/embed/{slug}.js"{attrs} async></script>',
-        "iframe": (
-            f'<iframe src="{frame_url}" title="{title}" '
-            'style="width:100%;max-width:40em;height:720px;border:0"></iframe>'
-        ),
-        "link": f'<a href="{hosted}?{urlencode({"partner": widget.key})}">{link_text}</a>',
-        "preview_url": frame_url,
-    }

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from html import escape
+from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from campaign.content import offered_languages
+from campaign.content import LANGUAGE_NAMES, offered_languages
 from campaign.models import Campaign
 from petitions.models import Petition, Widget
 from petitions.signing import SignOutcome, create_signature
@@ -118,3 +123,38 @@ def sign_through_widget(
             embed_origin_registered=origin_registered(widget=widget, origin=embed_origin),
             **signature_fields,
         )
+
+
+def embed_snippets(
+    *, widget: Widget, language: str = "", accent: str = "", compact: bool = False
+) -> dict[str, str]:
+    """The three ways to embed a widget (script, plain iframe, link) as HTML to paste, and
+    the URL of a preview frame."""
+    slug = widget.petition.campaign.slug
+    base = settings.SITE_URL
+    attrs = f' data-partner="{widget.key}"'
+    params = {"partner": widget.key}
+    if language in LANGUAGE_NAMES:
+        attrs += f' data-lang="{language}"'
+        params["lang"] = language
+    if colour := accent_colours(accent):
+        attrs += f' data-accent="{colour.colour}"'
+        params["accent"] = colour.colour
+    if compact:
+        attrs += ' data-compact="1"'
+        params["compact"] = "1"
+    frame_url = f"{base}/embed/{slug}/?{urlencode(params)}"
+    hosted_language = language if language in LANGUAGE_NAMES else widget.language
+    with translation.override(hosted_language):
+        hosted = base + reverse("campaign:detail", kwargs={"slug": slug})
+        link_text = _("Sign the petition")
+        title = _("Petition")
+    return {
+        "script": f'<script src="{base}/embed/{slug}.js"{attrs} async></script>',
+        "iframe": (
+            f'<iframe src="{escape(frame_url)}" title="{title}" '
+            'style="width:100%;max-width:40em;height:720px;border:0"></iframe>'
+        ),
+        "link": f'<a href="{hosted}?{urlencode({"partner": widget.key})}">{link_text}</a>',
+        "preview_url": frame_url,
+    }

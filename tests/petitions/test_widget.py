@@ -342,3 +342,31 @@ def test_api_partner_count_counts_only_that_partners_confirmed_signatures(
     assert (payload["signatures"], payload["partner"]["signatures"]) == (3, 1)
     assert response["Access-Control-Allow-Origin"] == "*"
     assert response["Cache-Control"] == "public, max-age=30"
+
+
+def test_used_nonces_are_forgotten_once_their_tokens_have_expired(db, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from petitions.models import UsedFormNonce
+    from petitions.tokens import purge_used_nonces, spend_nonce
+
+    assert spend_nonce("a" * 32) is True
+    assert spend_nonce("a" * 32) is False
+    assert spend_nonce("b" * 32) is True
+    old = timezone.now() - datetime.timedelta(seconds=settings.FORM_TOKEN_MAX_AGE + 61)
+    UsedFormNonce.objects.filter(nonce="a" * 32).update(used_at=old)
+    assert purge_used_nonces() == 1
+    assert list(UsedFormNonce.objects.values_list("nonce", flat=True)) == ["b" * 32]
+
+
+def test_already_confirmed_page_links_to_the_partners_thanks(client, br_petition, run_tasks):
+    widget_sign(client, BR, DEMO_BR, lang="en", origin="http://localhost:8080")
+    run_tasks()
+    link = confirm_link(mail.outbox[0]).replace(SITE, "")
+    client.post(link, HTTP_ORIGIN=SITE)
+    body = client.get(link).content.decode()
+    assert (
+        f'href="/en/{BR}/thanks/?partner={DEMO_BR}&amp;via=http%3A%2F%2Flocalhost%3A8080"' in body
+    )
