@@ -169,12 +169,13 @@ class ConsentText(models.Model):
 class Consent(models.Model):
     signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="consents")
     text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
-    # The organisation a "partner" consent was given to.
+    # The organisation a "partner" consent was given to (its name is in the text as well, so
+    # the record still reads right if the partner is deleted).
     partner = models.ForeignKey(
         "campaign.Partner",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="consents",
     )
     given_at = models.DateTimeField()

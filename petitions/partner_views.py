@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest, partner_id: int) -> HttpResponse:
         "languages_choices": [
             (code, LANGUAGE_NAMES[code]) for code in offered_languages(partner.campaign)
         ],
-        "deliveries": partner.webhook_deliveries.select_related("signature")[:50],
+        "deliveries": partner.webhook_deliveries.all()[:50],
     }
     return private(render(request, "petitions/partner/dashboard.html", context))
 
