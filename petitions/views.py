@@ -38,7 +38,7 @@ from petitions.tokens import (
     read_confirm_token,
 )
 from petitions.web import client_ip_hash, origin_allowed, private, public
-from petitions.widgets import normalise_origin, origin_registered, widget_for_key
+from petitions.widgets import partner_page_url, widget_for_key
 
 
 def forbidden_origin(request: HttpRequest) -> HttpResponse:
@@ -73,6 +73,17 @@ def partner_consent_text(partner) -> str:
     return _("Keep me informed by %(partner)s.") % {"partner": partner.name}
 
 
+def shown_consent_ids(campaign, language: str, *, updates: bool) -> list[int]:
+    """The stored texts of the consents a signer gave on the sign form: privacy, and updates
+    when ticked."""
+    content = campaign_translation(campaign, language)
+    ids = [consent_text_id(kind="privacy", language=language, text=privacy_consent_text(content))]
+    if updates:
+        text = updates_consent_text(campaign)
+        ids.append(consent_text_id(kind="updates", language=language, text=text))
+    return ids
+
+
 @csrf_exempt
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
@@ -102,15 +113,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return private(render_campaign_page(request, campaign, form=form, status=400))
 
     language = translation.get_language()
-    content = campaign_translation(campaign, language)
-    text_ids = [
-        consent_text_id(kind="privacy", language=language, text=privacy_consent_text(content))
-    ]
-    if form.cleaned_data["updates_opt_in"]:
-        text_ids.append(
-            consent_text_id(kind="updates", language=language, text=updates_consent_text(campaign))
-        )
     data = form.cleaned_data
+    text_ids = shown_consent_ids(campaign, language, updates=data["updates_opt_in"])
     widget = widget_for_key(petition=petition, key=data["partner"])
     create_signature(
         petition=petition,
@@ -222,13 +226,7 @@ def partner_share(request: HttpRequest, petition, content, hosted_url: str) -> d
     widget = widget_for_key(petition=petition, key=request.GET.get("partner", ""))
     if widget is None:
         return None
-    via = normalise_origin(request.GET.get("via", ""))
-    if via and origin_registered(widget=widget, origin=via):
-        url = via + "/"
-    elif widget.partner.website:
-        url = widget.partner.website
-    else:
-        url = f"{hosted_url}?{urlencode({'partner': widget.key})}"
+    url = partner_page_url(widget=widget, via=request.GET.get("via", ""), hosted_url=hosted_url)
     return {
         "name": widget.partner.name,
         "url": url,

@@ -29,7 +29,7 @@ from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, SignatureForm
 from petitions.models import Widget
 from petitions.tokens import TokenProblem, make_widget_token, read_widget_token
-from petitions.views import partner_consent_text, privacy_consent_text, updates_consent_text
+from petitions.views import partner_consent_text, shown_consent_ids
 from petitions.web import client_ip_hash, origin_allowed, private, public
 from petitions.widgets import (
     Accent,
@@ -136,7 +136,6 @@ def render_frame(
     if form.is_bound:
         form.data = form.data.copy()
         form.data["form_token"] = token
-        form.data[HONEYPOT_FIELD] = ""
     counts = petition_counts(petition_id=petition.pk)
     query = options.query()
     with translation.override(options.language):
@@ -216,14 +215,8 @@ def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
             return render_frame(request, campaign, options, form=form, status=400)
 
         language = options.language
-        content = campaign_translation(campaign, language)
-        text_ids = [
-            consent_text_id(kind="privacy", language=language, text=privacy_consent_text(content))
-        ]
         data = form.cleaned_data
-        if data["updates_opt_in"]:
-            text = updates_consent_text(campaign)
-            text_ids.append(consent_text_id(kind="updates", language=language, text=text))
+        text_ids = shown_consent_ids(campaign, language, updates=data["updates_opt_in"])
         partner_text_id = None
         if data["partner_opt_in"]:
             text = partner_consent_text(options.widget.partner)

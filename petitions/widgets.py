@@ -63,6 +63,17 @@ def origin_registered(*, widget: Widget, origin: str) -> bool:
     return bool(origin) and host_registered(widget=widget, host=urlsplit(origin).hostname or "")
 
 
+def partner_page_url(*, widget: Widget, via: str, hosted_url: str) -> str:
+    """The page to share for a supporter who signed through the widget: the page they signed
+    on when it is registered, else the partner's website, else our page with the partner key."""
+    via = normalise_origin(via)
+    if via and origin_registered(widget=widget, origin=via):
+        return via + "/"
+    if widget.partner.website:
+        return widget.partner.website
+    return f"{hosted_url}?{urlencode({'partner': widget.key})}"
+
+
 def frame_ancestors(widget: Widget) -> str:
     """The CSP frame-ancestors sources: our own pages (the preview) and the widget's domains."""
     sources = ["'self'"]
