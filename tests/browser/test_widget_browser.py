@@ -121,6 +121,10 @@ def test_widget_on_another_site_signs_confirms_and_counts_for_the_partner(
     )
     content_height = frame.evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
     assert handle.evaluate("f => f.getBoundingClientRect().height") == content_height
+    # The partner page itself (another origin, another window) cannot resize the frame.
+    page.evaluate("window.postMessage({type: 'petition-embed:height', height: 50}, '*')")
+    page.wait_for_timeout(200)
+    assert handle.evaluate("f => f.getBoundingClientRect().height") == content_height
 
     assert frame.evaluate("document.cookie") == ""
     assert page.evaluate("document.cookie") == ""
