@@ -150,3 +150,29 @@ def test_embed_code_generator_builds_snippets_from_the_options(client, cast, set
     assert (
         f'<iframe class="embed-preview" src="{embed["preview_url"].replace("&", "&amp;")}"' in body
     )
+
+
+def test_partner_export_queries_do_not_grow_with_rows(client, br_petition, run_tasks, audits):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    widget = make_partner(br_petition, "Ours", domains=["ours.example"])
+    user = get_user_model().objects.create_user("m", "m@example.org", "pw")
+    PartnerMembership.objects.create(user=user, partner=widget.partner)
+    client.force_login(user)
+
+    def export_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/partner/{widget.partner.pk}/supporters.csv")
+            lines = b"".join(response.streaming_content).decode().count("\n")
+        return len(queries), lines - 1
+
+    widget_sign(client, BR, widget.key, email="one@example.org", partner_opt_in="on")
+    confirm_all(client, run_tasks)
+    one = export_queries()
+    for email in ("two@example.org", "three@example.org"):
+        widget_sign(client, BR, widget.key, email=email, partner_opt_in="on")
+    confirm_all(client, run_tasks)
+    three = export_queries()
+    assert (one[1], three[1]) == (1, 3)
+    assert one[0] == three[0]
