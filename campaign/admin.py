@@ -9,6 +9,7 @@ from campaign.models import (
     CampaignTranslation,
     Invitation,
     Partner,
+    PartnerMembership,
 )
 from campaign.translations import (
     SOURCE_FIELDS,
@@ -41,7 +42,7 @@ class CampaignTranslationInline(admin.StackedInline):
 class PartnerInline(admin.TabularInline):
     model = Partner
     extra = 0
-    fields = ["name", "website", "is_listed", "position", "widget_key", "allowed_domains"]
+    fields = ["name", "website", "contact_email", "is_listed", "position", "webhook_url"]
 
 
 @admin.register(Campaign)
@@ -153,11 +154,18 @@ class CampaignTranslationAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class PartnerMembershipInline(admin.TabularInline):
+    model = PartnerMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "campaign", "website", "is_listed"]
     list_filter = ["campaign"]
     search_fields = ["name"]
+    inlines = [PartnerMembershipInline]
 
 
 @admin.register(CampaignMembership)

@@ -105,21 +105,28 @@ def new_widget_key() -> str:
     return secrets.token_urlsafe(18)
 
 
+def new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class Partner(models.Model):
-    """A coalition organisation behind a campaign; it may embed the petition on its own site."""
+    """A coalition organisation behind a campaign; it embeds the petition through its widgets."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partners")
     name = models.CharField(max_length=200)
     website = models.URLField(blank=True)
+    logo_url = models.URLField(blank=True, help_text="Optional; shown only in the partner area.")
+    contact_email = models.EmailField(blank=True)
     is_listed = models.BooleanField(default=True, help_text="Shown in the coalition list.")
-    widget_key = models.CharField(max_length=64, unique=True, default=new_widget_key)
-    allowed_domains = ArrayField(
-        models.CharField(max_length=253),
-        default=list,
-        blank=True,
-        help_text="Host names where the widget may be embedded.",
-    )
     position = models.PositiveIntegerField(default=0)
+    webhook_url = models.URLField(
+        blank=True, help_text="Optional: receives each confirmed supporter who opted in."
+    )
+    webhook_secret = models.CharField(
+        max_length=64,
+        default=new_webhook_secret,
+        help_text="Key of the HMAC-SHA256 signature in the X-Signature header.",
+    )
 
     class Meta:
         ordering = ["campaign", "position", "name"]
@@ -191,3 +198,19 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} as {self.role} of {self.campaign.slug}"
+class PartnerMembership(models.Model):
+    """A person who may see a partner's dashboard, export and webhook log."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_memberships"
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partner"], name="partner_membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.partner}"

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from campaign.models import Campaign, CampaignTranslation, Partner
 from campaign.translations import source_hash
-from petitions.models import Petition
+from petitions.models import Petition, Widget
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 TRANSLATED_FIELDS = [
@@ -28,7 +28,7 @@ def seed_campaign(data: dict) -> Campaign:
     """Create what is missing of one campaign; never overwrite what organizers edited.
 
     Side effects: rows for the campaign, its petition, translations, coalition partners and
-    the demo partner whose widget key is ``demo-<slug>``.
+    the demo partner with its widget whose key is ``demo-<slug>``.
     """
     slug = data["slug"]
     primary_language = data["primary_language"]
@@ -58,7 +58,9 @@ def seed_campaign(data: dict) -> Campaign:
         if targets != campaign.target_languages:
             campaign.target_languages = targets
             campaign.save(update_fields=["target_languages"])
-        Petition.objects.get_or_create(campaign=campaign, defaults={"goal": data["goal"]})
+        petition, _ = Petition.objects.get_or_create(
+            campaign=campaign, defaults={"goal": data["goal"]}
+        )
         for language, defaults in texts.items():
             is_primary = language == primary_language
             translation, created = CampaignTranslation.objects.get_or_create(
@@ -80,14 +82,18 @@ def seed_campaign(data: dict) -> Campaign:
                 name=member["name"],
                 defaults={"website": member.get("website", ""), "position": position},
             )
-        Partner.objects.get_or_create(
-            widget_key=f"demo-{slug}",
+        demo, _ = Partner.objects.get_or_create(
+            campaign=campaign,
+            name="Demo partner",
+            defaults={"is_listed": False, "position": 1000},
+        )
+        Widget.objects.get_or_create(
+            key=f"demo-{slug}",
             defaults={
-                "campaign": campaign,
-                "name": "Demo partner",
-                "is_listed": False,
+                "petition": petition,
+                "partner": demo,
+                "language": campaign.primary_language,
                 "allowed_domains": ["localhost", "127.0.0.1"],
-                "position": 1000,
             },
         )
     return campaign

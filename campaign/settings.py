@@ -204,6 +204,7 @@ SIGNATURE_CONFIRM_MAX_AGE = envint("SIGNATURE_CONFIRM_MAX_AGE", str(7 * 24 * 360
 FORM_TOKEN_MAX_AGE = envint("FORM_TOKEN_MAX_AGE", str(24 * 3600))
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "30")
 EMAIL_RETRY_DELAYS = [10, 60, 300, 1800, 7200]
+WEBHOOK_RETRY_DELAYS = [30, 120, 600, 3600, 6 * 3600, 24 * 3600]
 
 # Sessions exist only for organizer and partner accounts; public pages never start one.
 SESSION_COOKIE_HTTPONLY = True

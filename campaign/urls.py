@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from campaign import views
 from campaign.sitemaps import CampaignListSitemap, CampaignSitemap
+from petitions import partner_views, widget_views
 from petitions import views as petition_views
 
 campaign_patterns = (
@@ -24,6 +25,11 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/petitions/<slug:slug>", petition_views.api_petition, name="api_petition"),
+    path("embed/<slug:slug>.js", widget_views.loader, name="embed_loader"),
+    path("embed/<slug:slug>/", widget_views.frame, name="embed_frame"),
+    path("embed/<slug:slug>/sign/", widget_views.frame_sign, name="embed_sign"),
+    path("embed/<slug:slug>/sent/", widget_views.frame_sent, name="embed_sent"),
+    path("partner/", include((partner_views.urlpatterns, "partner"))),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -19,6 +19,8 @@ from petitions.forms import SignatureForm
 from petitions.tokens import make_form_token
 from petitions.web import public
 
+ATTRIBUTION_PARAMS = ("partner", "source", "ref")
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answers without touching the database, for load balancers."""
@@ -109,10 +111,10 @@ def render_campaign_page(
 ) -> HttpResponse:
     petition = campaign.petition
     if form is None:
-        form = SignatureForm(
-            region_kind=campaign.region_kind,
-            initial={"country": "BR" if campaign.region_kind == "br_state" else ""},
-        )
+        initial = {"country": "BR" if campaign.region_kind == "br_state" else ""}
+        # Attribution from links such as /en/<slug>/?partner=<key>&source=newsletter.
+        initial.update({name: request.GET.get(name, "")[:64] for name in ATTRIBUTION_PARAMS})
+        form = SignatureForm(region_kind=campaign.region_kind, initial=initial)
     form.initial["form_token"] = make_form_token(petition_id=petition.pk)
     if form.is_bound:
         form.data = form.data.copy()

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from petitions.models import AuditEvent, Consent, Petition, Signature, SignatureCount
+from petitions.models import (
+    AuditEvent,
+    Consent,
+    Petition,
+    Signature,
+    SignatureCount,
+    WebhookDelivery,
+    Widget,
+)
 
 
 @admin.register(Petition)
@@ -11,7 +19,7 @@ class PetitionAdmin(admin.ModelAdmin):
 class ConsentInline(admin.TabularInline):
     model = Consent
     extra = 0
-    readonly_fields = ["text", "given_at"]
+    readonly_fields = ["text", "partner", "given_at"]
     can_delete = False
 
 
@@ -49,3 +57,18 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Widget)
+class WidgetAdmin(admin.ModelAdmin):
+    list_display = ["key", "partner", "petition", "language", "created_at"]
+    list_filter = ["petition"]
+    search_fields = ["key", "partner__name"]
+    list_select_related = ["partner", "petition__campaign"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event_id", "partner", "status", "attempts", "last_status_code", "created_at"]
+    list_filter = ["status", "partner"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]

@@ -15,19 +15,26 @@ def confirm_signature(*, public_id: uuid.UUID) -> Signature | None:
     """Confirm a pending signature; None when there is no such signature.
 
     A conditional UPDATE, so concurrent or repeated confirmations count once. The counts
-    pick the signature up on their next flush (counting.py). Side effect: one UPDATE.
+    pick the signature up on their next flush (counting.py). Side effects: one UPDATE and, for
+    a supporter who opted in to a partner with a webhook, a queued delivery, in one transaction.
     """
-    Signature.objects.filter(public_id=public_id, status=SignatureStatus.PENDING).update(
-        status=SignatureStatus.CONFIRMED, confirmed_at=timezone.now()
-    )
-    return (
-        Signature.objects.select_related("petition__campaign").filter(public_id=public_id).first()
-    )
+    from petitions.webhooks import enqueue_partner_webhook
+
+    with transaction.atomic():
+        confirmed = Signature.objects.filter(
+            public_id=public_id, status=SignatureStatus.PENDING
+        ).update(status=SignatureStatus.CONFIRMED, confirmed_at=timezone.now())
+        signature = pending_signature(public_id=public_id)
+        if confirmed and signature is not None:
+            enqueue_partner_webhook(signature=signature)
+    return signature
 
 
 def pending_signature(*, public_id: uuid.UUID) -> Signature | None:
     return (
-        Signature.objects.select_related("petition__campaign").filter(public_id=public_id).first()
+        Signature.objects.select_related("petition__campaign", "partner", "widget")
+        .filter(public_id=public_id)
+        .first()
     )
 
 

@@ -14,6 +14,9 @@ from pyuca import Collator
 from campaign.models import RegionKind
 from petitions.regions import BRAZILIAN_STATES
 
+# A field people never see (hidden by CSS); a bot that fills it is answered but nothing is stored.
+HONEYPOT_FIELD = "website"
+
 
 def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in value)
@@ -88,7 +91,13 @@ class SignatureForm(forms.Form):
         },
     )
     updates_opt_in = forms.BooleanField(required=False)
+    # Only the widget offers it, labelled with the partner's name.
+    partner_opt_in = forms.BooleanField(required=False)
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Attribution carried from the page's query string (?partner=, ?source=, ?ref=).
+    partner = forms.CharField(widget=forms.HiddenInput, required=False)
+    source = forms.CharField(widget=forms.HiddenInput, required=False)
+    ref = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, region_kind: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +122,15 @@ class SignatureForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
         return name
+
+    def clean_partner(self) -> str:
+        return self.cleaned_data["partner"].strip()[:64]
+
+    def clean_source(self) -> str:
+        return self.cleaned_data["source"].strip()[:64]
+
+    def clean_ref(self) -> str:
+        return self.cleaned_data["ref"].strip()[:64]
 
     def clean_postal_code(self) -> str:
         code = self.cleaned_data["postal_code"].strip().upper()

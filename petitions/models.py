@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
+
+from campaign.models import new_widget_key
 
 
 class Petition(models.Model):
@@ -30,6 +33,32 @@ class Petition(models.Model):
     @property
     def slug(self) -> str:
         return self.campaign.slug
+
+
+class Widget(models.Model):
+    """A partner's embeddable sign form for one petition; its key is public but unguessable."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="widgets")
+    partner = models.ForeignKey(
+        "campaign.Partner", on_delete=models.CASCADE, related_name="widgets"
+    )
+    key = models.CharField(max_length=64, unique=True, default=new_widget_key)
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, help_text="Used when the page asks for none."
+    )
+    allowed_domains = ArrayField(
+        models.CharField(max_length=253),
+        default=list,
+        blank=True,
+        help_text="Host names where the widget may be embedded; *.example.org covers subdomains.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["petition", "partner", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.partner} / {self.petition} ({self.key})"
 
 
 class SignatureStatus(models.TextChoices):
@@ -64,6 +93,14 @@ class Signature(models.Model):
         on_delete=models.SET_NULL,
         related_name="signatures",
     )
+    widget = models.ForeignKey(
+        Widget, null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
+    )
+    # The page that embedded the widget (scheme://host[:port]), and whether its host is one
+    # of the widget's registered domains; null for signatures made on our own pages.
+    embed_origin = models.CharField(max_length=255, blank=True)
+    embed_origin_registered = models.BooleanField(null=True, blank=True)
+    partner_opt_in = models.BooleanField(default=False)
     source = models.CharField(max_length=64, blank=True)
     ref = models.CharField(max_length=64, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
@@ -90,6 +127,10 @@ class Signature(models.Model):
             models.CheckConstraint(
                 condition=~Q(email_key=""), name="signature_email_key_not_empty"
             ),
+            models.CheckConstraint(
+                condition=Q(partner_opt_in=False) | Q(partner__isnull=False),
+                name="signature_partner_opt_in_needs_partner",
+            ),
         ]
         indexes = [
             # The counter's work queue: confirmed signatures not yet added to the counts.
@@ -99,6 +140,7 @@ class Signature(models.Model):
                 condition=Q(status=SignatureStatus.CONFIRMED, counted=False),
             ),
             models.Index(fields=["status", "created_at"], name="signature_status_created"),
+            models.Index(fields=["partner", "status"], name="signature_partner_status"),
         ]
 
     def __str__(self) -> str:
@@ -127,6 +169,15 @@ class ConsentText(models.Model):
 class Consent(models.Model):
     signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="consents")
     text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
+    # The organisation a "partner" consent was given to (its name is in the text as well, so
+    # the record still reads right if the partner is deleted).
+    partner = models.ForeignKey(
+        "campaign.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consents",
+    )
     given_at = models.DateTimeField()
 
     class Meta:
@@ -207,3 +258,55 @@ class DeliveryPackage(models.Model):
 
     def __str__(self) -> str:
         return f"package {self.pk} of {self.petition_id}: {self.status}"
+
+
+class UsedFormNonce(models.Model):
+    """A widget form token that has been spent; a second use is a replay."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    used_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.nonce
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+
+
+class WebhookDelivery(models.Model):
+    """One confirmed supporter sent to a partner's webhook, and how the attempts went."""
+
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(
+        "campaign.Partner", on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    url = models.URLField()
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_status_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "signature"], name="webhook_delivery_once_per_signature"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="webhook_delivery_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} -> {self.partner} ({self.status})"

@@ -25,8 +25,10 @@ class SignOutcome:
 _INSERT = """
 INSERT INTO petitions_signature
     (public_id, petition_id, name, email, email_key, country, region, postal_code, locale,
-     status, created_at, counted, updates_opt_in, partner_id, source, ref, ip_hash)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, false, %s, %s, %s, %s, %s)
+     status, created_at, counted, updates_opt_in, partner_id, source, ref, ip_hash,
+     widget_id, embed_origin, embed_origin_registered, partner_opt_in)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, false, %s, %s, %s, %s, %s,
+        %s, %s, %s, %s)
 ON CONFLICT (petition_id, email_key) DO NOTHING
 RETURNING id
 """
@@ -47,11 +49,16 @@ def create_signature(
     source: str = "",
     ref: str = "",
     ip_hash: str = "",
+    widget_id: int | None = None,
+    embed_origin: str = "",
+    embed_origin_registered: bool | None = None,
+    partner_consent_text_id: int | None = None,
 ) -> SignOutcome:
     """Store a pending signature, its consents, and enqueue its confirmation email.
 
     A second signature with the same normalised email changes nothing, except that a still
-    pending signature gets its confirmation email again. Side effects: rows in
+    pending signature gets its confirmation email again. ``partner_consent_text_id`` is the
+    shown "keep me informed by <partner>" text when the signer ticked it. Side effects: rows in
     petitions_signature and petitions_consent, one queued task; all in one transaction.
     """
     from petitions.tasks import send_confirmation_email
@@ -59,6 +66,7 @@ def create_signature(
     now = timezone.now()
     email = email.strip()
     email_key = normalise_email(email)
+    partner_opt_in = partner_consent_text_id is not None and partner_id is not None
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
@@ -79,12 +87,23 @@ def create_signature(
                     source,
                     ref,
                     ip_hash,
+                    widget_id,
+                    embed_origin,
+                    embed_origin_registered,
+                    partner_opt_in,
                 ],
             )
             row = cursor.fetchone()
         if row is not None:
             signature_id = row[0]
             record_consents(signature_id=signature_id, text_ids=consent_text_ids, given_at=now)
+            if partner_opt_in:
+                record_consents(
+                    signature_id=signature_id,
+                    text_ids=[partner_consent_text_id],
+                    given_at=now,
+                    partner_id=partner_id,
+                )
             send_confirmation_email.enqueue(signature_id=signature_id)
             return SignOutcome(signature_id, True, SignatureStatus.PENDING)
 

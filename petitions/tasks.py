@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from petitions import emails
+from petitions import emails, webhooks
 from petitions.models import Signature
 
 logger = logging.getLogger(__name__)
@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 @task()
 def send_confirmation_email(signature_id: int, attempt: int = 1) -> None:
     signature = (
-        Signature.objects.select_related("petition__campaign").filter(pk=signature_id).first()
+        Signature.objects.select_related("petition__campaign", "partner")
+        .filter(pk=signature_id)
+        .first()
     )
     if signature is None or signature.status != "pending":
         return  # withdrawn, purged or already confirmed meanwhile
@@ -36,3 +38,17 @@ def send_confirmation_email(signature_id: int, attempt: int = 1) -> None:
         send_confirmation_email.using(run_after=run_after).enqueue(
             signature_id=signature_id, attempt=attempt + 1
         )
+
+
+@task()
+def deliver_webhook(delivery_id: int, attempt: int = 1) -> None:
+    """POST a partner webhook; on failure try again later, WEBHOOK_RETRY_DELAYS apart."""
+    if webhooks.deliver(delivery_id=delivery_id) is not False:
+        return
+    delays = settings.WEBHOOK_RETRY_DELAYS
+    if attempt > len(delays):
+        logger.warning("Giving up on webhook delivery %s after %s attempts", delivery_id, attempt)
+        webhooks.give_up(delivery_id=delivery_id)
+        return
+    run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
+    deliver_webhook.using(run_after=run_after).enqueue(delivery_id=delivery_id, attempt=attempt + 1)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
+import secrets
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.db import connection
+from django.utils import timezone
 
 FORM_SALT = "petitions.form"
 CONFIRM_SALT = "petitions.confirm"
+WIDGET_SALT = "petitions.widget-form"
 
 
 class TokenProblem(enum.Enum):
     INVALID = "invalid"
     EXPIRED = "expired"
+    REPLAYED = "replayed"
 
 
 def make_form_token(*, petition_id: int) -> str:
@@ -33,6 +39,56 @@ def check_form_token(token: str, *, petition_id: int) -> TokenProblem | None:
     except signing.BadSignature:
         return TokenProblem.INVALID
     return None if value == str(petition_id) else TokenProblem.INVALID
+
+
+@dataclass(frozen=True)
+class WidgetFormToken:
+    """What a widget form token carries: its widget and a one-time nonce."""
+
+    widget_id: int
+    nonce: str
+
+
+def make_widget_token(*, widget_id: int) -> str:
+    """A one-time token for the framed sign form, which can rely on no cookie at all."""
+    return signing.dumps({"w": widget_id, "n": secrets.token_hex(16)}, salt=WIDGET_SALT)
+
+
+def read_widget_token(token: str, *, widget_id: int) -> WidgetFormToken | TokenProblem:
+    """The token's content when genuine, for this widget and fresh; else what is wrong."""
+    try:
+        value = signing.loads(token or "", salt=WIDGET_SALT, max_age=settings.FORM_TOKEN_MAX_AGE)
+    except signing.SignatureExpired:
+        return TokenProblem.EXPIRED
+    except signing.BadSignature:
+        return TokenProblem.INVALID
+    if not isinstance(value, dict) or value.get("w") != widget_id or not value.get("n"):
+        return TokenProblem.INVALID
+    return WidgetFormToken(widget_id, str(value["n"]))
+
+
+def spend_nonce(nonce: str) -> bool:
+    """Record a form token's nonce as used; False when it was used before (a replay).
+
+    Call inside the transaction that stores what the form sent, so a failed store frees the
+    nonce again. Side effect: one INSERT into petitions_usedformnonce.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO petitions_usedformnonce (nonce, used_at) VALUES (%s, %s) "
+            "ON CONFLICT (nonce) DO NOTHING",
+            [nonce, timezone.now()],
+        )
+        return cursor.rowcount == 1
+
+
+def purge_used_nonces() -> int:
+    """Forget nonces whose tokens have expired anyway; returns how many rows were deleted."""
+    from petitions.models import UsedFormNonce
+
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.FORM_TOKEN_MAX_AGE + 60)
+    deleted, _ = UsedFormNonce.objects.filter(used_at__lt=cutoff).delete()
+    return deleted
 
 
 def make_confirm_token(public_id: uuid.UUID) -> str:

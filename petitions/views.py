@@ -5,6 +5,8 @@ No view here sets a cookie: the forms carry a signed token and POSTs are origin-
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,6 +28,7 @@ from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
 from petitions.forms import ResendForm, SignatureForm
 from petitions.models import SignatureStatus
+from petitions.partners import partner_signature_count
 from petitions.sharing import mastodon_share_url, share_links
 from petitions.signing import create_signature
 from petitions.tokens import (
@@ -35,6 +38,7 @@ from petitions.tokens import (
     read_confirm_token,
 )
 from petitions.web import client_ip_hash, origin_allowed, private, public
+from petitions.widgets import partner_page_url, widget_for_key
 
 
 def forbidden_origin(request: HttpRequest) -> HttpResponse:
@@ -63,6 +67,21 @@ def privacy_consent_text(content) -> str:
 
 def updates_consent_text(campaign) -> str:
     return _("Keep me informed by email about %(hashtag)s.") % {"hashtag": campaign.hashtag}
+
+
+def partner_consent_text(partner) -> str:
+    return _("Keep me informed by %(partner)s.") % {"partner": partner.name}
+
+
+def shown_consent_ids(campaign, language: str, *, updates: bool) -> list[int]:
+    """The stored texts of the consents a signer gave on the sign form: privacy, and updates
+    when ticked."""
+    content = campaign_translation(campaign, language)
+    ids = [consent_text_id(kind="privacy", language=language, text=privacy_consent_text(content))]
+    if updates:
+        text = updates_consent_text(campaign)
+        ids.append(consent_text_id(kind="updates", language=language, text=text))
+    return ids
 
 
 @csrf_exempt
@@ -94,17 +113,13 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return private(render_campaign_page(request, campaign, form=form, status=400))
 
     language = translation.get_language()
-    content = campaign_translation(campaign, language)
-    text_ids = [
-        consent_text_id(kind="privacy", language=language, text=privacy_consent_text(content))
-    ]
-    if form.cleaned_data["updates_opt_in"]:
-        text_ids.append(
-            consent_text_id(kind="updates", language=language, text=updates_consent_text(campaign))
-        )
     data = form.cleaned_data
+    text_ids = shown_consent_ids(campaign, language, updates=data["updates_opt_in"])
+    widget = widget_for_key(petition=petition, key=data["partner"])
     create_signature(
         petition=petition,
+        partner_id=widget.partner_id if widget else None,
+        widget_id=widget.pk if widget else None,
         name=data["name"],
         email=data["email"],
         country=data["country"],
@@ -113,8 +128,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         locale=language,
         updates_opt_in=data["updates_opt_in"],
         consent_text_ids=text_ids,
-        source=request.GET.get("source", "")[:64],
-        ref=request.GET.get("ref", "")[:64],
+        source=data["source"] or request.GET.get("source", "")[:64],
+        ref=data["ref"] or request.GET.get("ref", "")[:64],
         ip_hash=client_ip_hash(request),
     )
     return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
@@ -156,9 +171,11 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if request.method == "POST":
         if not origin_allowed(request):
             return forbidden_origin(request)
-        confirm_signature(public_id=signature.public_id)
-        return _see_other(reverse("petitions:thanks", kwargs={"slug": slug}))
+        signature = confirm_signature(public_id=signature.public_id)
+        thanks_url = reverse("petitions:thanks", kwargs={"slug": slug})
+        return _see_other(thanks_url + partner_thanks_query(signature))
     context["already_confirmed"] = signature.status == SignatureStatus.CONFIRMED
+    context["thanks_query"] = partner_thanks_query(signature)
     return private(render(request, "petitions/confirm.html", context))
 
 
@@ -194,6 +211,29 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
     return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
 
 
+def partner_thanks_query(signature) -> str:
+    """For a widget signer: the partner's key and, when registered, the page they signed on."""
+    if signature is None or signature.widget is None:
+        return ""
+    params = {"partner": signature.widget.key}
+    if signature.embed_origin_registered and signature.embed_origin:
+        params["via"] = signature.embed_origin
+    return "?" + urlencode(params)
+
+
+def partner_share(request: HttpRequest, petition, content, hosted_url: str) -> dict | None:
+    """Share links to the partner's page for a supporter who signed through its widget."""
+    widget = widget_for_key(petition=petition, key=request.GET.get("partner", ""))
+    if widget is None:
+        return None
+    url = partner_page_url(widget=widget, via=request.GET.get("via", ""), hosted_url=hosted_url)
+    return {
+        "name": widget.partner.name,
+        "url": url,
+        "links": share_links(url=url, text=content.share_text, subject=content.title),
+    }
+
+
 @require_safe
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
@@ -206,6 +246,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "share_url": url,
             "share_links": share_links(url=url, text=content.share_text, subject=content.title),
+            "partner_share": partner_share(request, campaign.petition, content, url),
         }
     )
     return public(render(request, "petitions/thanks.html", context))
@@ -255,6 +296,17 @@ def api_petition(request: HttpRequest, slug: str) -> HttpResponse:
         "is_open": petition.is_open,
         "updated_at": counts.updated_at.isoformat() if counts.updated_at else None,
     }
+    if "partner" in request.GET:
+        widget = widget_for_key(petition=petition, key=request.GET["partner"])
+        payload["partner"] = (
+            {
+                "key": widget.key,
+                "name": widget.partner.name,
+                "signatures": partner_signature_count(petition=petition, partner=widget.partner),
+            }
+            if widget
+            else None
+        )
     response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return public(response, max_age=min(60, settings.PUBLIC_CACHE_SECONDS))

@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Every browser test runs as a privacy-minded browser would: third-party cookies blocked.
+    "--test-third-party-cookie-phaseout",
 ]
 
 

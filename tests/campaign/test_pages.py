@@ -63,11 +63,15 @@ def test_healthz_answers_without_the_database(client):
 def test_seeding_is_idempotent_and_keeps_edits(campaigns):
     from campaign.models import CampaignTranslation, Partner
     from campaign.seeding import seed_launch_campaigns
+    from petitions.models import Widget
 
     CampaignTranslation.objects.filter(language="en", campaign__slug=EU).update(title="Edited")
-    before = (CampaignTranslation.objects.count(), Partner.objects.count())
+    before = (CampaignTranslation.objects.count(), Partner.objects.count(), Widget.objects.count())
     seed_launch_campaigns()
-    assert (CampaignTranslation.objects.count(), Partner.objects.count()) == before
+    after = (CampaignTranslation.objects.count(), Partner.objects.count(), Widget.objects.count())
+    assert after == before
     assert CampaignTranslation.objects.get(language="en", campaign__slug=EU).title == "Edited"
-    demo = Partner.objects.get(widget_key=f"demo-{EU}")
+    demo = Widget.objects.select_related("partner", "petition__campaign").get(key=f"demo-{EU}")
+    assert (demo.partner.name, demo.partner.is_listed) == ("Demo partner", False)
+    assert (demo.petition.campaign.slug, demo.language) == (EU, "en")
     assert demo.allowed_domains == ["localhost", "127.0.0.1"]

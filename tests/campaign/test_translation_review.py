@@ -1,6 +1,7 @@
 import json
 import re
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 
 from campaign.models import Campaign, CampaignTranslation
@@ -50,6 +51,7 @@ def test_editing_the_primary_text_makes_translations_outdated(campaigns):
 
 def test_admin_approve_action_records_reviewer_and_source(client, campaigns):
     user = get_user_model().objects.create_superuser("org", "org@example.org", "pw")
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # the admin requires MFA
     client.force_login(user)
     primary = CampaignTranslation.objects.get(campaign__slug=BR, language="pt-br")
     primary.lead = primary.lead + " (editado)"
@@ -68,10 +70,14 @@ def test_admin_approve_action_records_reviewer_and_source(client, campaigns):
 
 def test_admin_campaign_list_shows_missing_outdated_and_unreviewed(client, campaigns):
     user = get_user_model().objects.create_superuser("org", "org@example.org", "pw")
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # the admin requires MFA
     client.force_login(user)
     Campaign.objects.filter(slug=EU).update(
         target_languages=["en", "de", "es", "fr", "pt", "pl", "el"]
     )
+    CampaignTranslation.objects.filter(campaign__slug=EU).exclude(
+        language__in=["en", "de", "es", "fr", "pt"]
+    ).delete()
     CampaignTranslation.objects.filter(campaign__slug=EU, language="de").update(source_hash="x")
     body = client.get("/admin/campaign/campaign/").content.decode()
     assert "<strong>Missing:</strong> el, pl" in body
@@ -86,6 +92,7 @@ def test_admin_translation_list_flags_outdated_rows_in_few_queries(
     client, campaigns, django_assert_max_num_queries
 ):
     user = get_user_model().objects.create_superuser("org", "org@example.org", "pw")
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # the admin requires MFA
     client.force_login(user)
     CampaignTranslation.objects.filter(campaign__slug=EU, language="fr").update(source_hash="x")
     with django_assert_max_num_queries(12):
