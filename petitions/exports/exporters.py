@@ -80,7 +80,7 @@ class PlaceSummaryExporter(Exporter):
 
     @property
     def pdf_widths(self):
-        return (1, 3, 1.4, 1.6, 1.2) if self.quorum else (1, 3, 1.4)
+        return (0.8, 2.4, 1.3, 1.9, 2.6) if self.quorum else (1, 3, 1.4)
 
     def header(self) -> list[str]:
         header = [_("Code"), self.place_column(), _("Signatures")]
