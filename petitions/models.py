@@ -157,3 +157,56 @@ class SignatureCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.country} {self.region}: {self.count}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be built"
+    BUILDING = "building", "Being built"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired and deleted"
+
+
+class DeliveryPackage(models.Model):
+    """A ZIP for legislators, built in the background by petitions.delivery; kept a few days."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="delivery_packages"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0–100.")
+    file_path = models.CharField(
+        max_length=255, blank=True, help_text="Relative to VAR_DIR/deliveries."
+    )
+    signatures = models.PositiveIntegerField(default=0, help_text="Signers in the package.")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="delivery_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="delivery_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} delivery {self.pk} ({self.status})"
+
+    @property
+    def filename(self) -> str:
+        return self.file_path.rsplit("/", 1)[-1]

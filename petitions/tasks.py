@@ -36,3 +36,17 @@ def send_confirmation_email(signature_id: int, attempt: int = 1) -> None:
         send_confirmation_email.using(run_after=run_after).enqueue(
             signature_id=signature_id, attempt=attempt + 1
         )
+
+
+@task()
+def build_delivery_package(package_id: int) -> None:
+    from petitions.delivery import build_package
+
+    build_package(package_id=package_id)
+
+
+@task()
+def delete_expired_delivery_packages() -> int:
+    from petitions.delivery import delete_expired_packages
+
+    return delete_expired_packages()
