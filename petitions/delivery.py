@@ -175,7 +175,6 @@ def write_package(
         )(petition=petition, counts=counts)
         zf.writestr("summary.csv", b"".join(summary.csv_chunks()))
         rows = stream_rows(sql, params)
-        names = country_names()
         for place, group in itertools.groupby(rows, key=lambda row: row[0]):
             language = place_language(campaign=campaign, place=place)
             with translation.override("en"):  # stable file names, e.g. DE-germany.pdf
@@ -202,7 +201,7 @@ def write_package(
                         if done % PROGRESS_EVERY == 0:
                             progress(done)
 
-                    rows_out = _listed(group, names=names, writer=writer, counted=counted)
+                    rows_out = _listed(group, names=country_names(), writer=writer, counted=counted)
                     pdf.table(header, rows_out, SignerList.pdf_widths)
                     text.flush()
                     text.detach()
