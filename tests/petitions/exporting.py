@@ -9,7 +9,7 @@ import subprocess
 import uuid
 
 import openpyxl
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from petitions.exports import write_export
 from petitions.models import Signature, SignatureStatus
@@ -57,7 +57,8 @@ def make_signature(
 
 def export_bytes(petition, identifier: str, fmt: str) -> bytes:
     stream = io.BytesIO()
-    write_export(petition=petition, identifier=identifier, fmt=fmt, stream=stream)
+    with translation.override("en"):
+        write_export(petition=petition, identifier=identifier, fmt=fmt, stream=stream)
     return stream.getvalue()
 
 
