@@ -8,11 +8,10 @@ The stored counts are updated in the same transaction, so the public API shows t
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import random
-import uuid
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -22,7 +21,7 @@ from campaign.models import RegionKind
 from petitions.counting import _LOCK_NAMESPACE
 from petitions.models import Petition
 
-BATCH = 50_000
+BATCH = 5_000
 QUORUMS = Path(__file__).resolve().parent / "data" / "quorums.json"
 
 # culture: (locale, given names, family names); no tab, newline or backslash (COPY text format).
@@ -134,6 +133,16 @@ EU_COUNTRIES: dict[str, tuple[float, str]] = {
     "LU": (0.7, "fr"), "MT": (0.5, "ga"),
 }  # fmt: skip
 
+MOVERS = ("sr", "el", "pl", "ro", "pt", "bg", "da")
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_V4 = (0x4000 << 64) | (0x8000 << 48)
+
+
+def _uuid4_hex(n: int) -> str:
+    """A random (version 4, RFC 4122 variant) UUID from 128 random bits, as 32 hex digits."""
+    return f"{(n & _UUID_CLEAR) | _UUID_V4:032x}"
+
+
 SOURCES = (["", "newsletter", "mastodon", "email", "bluesky"], [50, 20, 12, 10, 8])
 
 
@@ -169,6 +178,18 @@ DO UPDATE SET count = petitions_signaturecount.count + EXCLUDED.count, updated_a
 """
 
 
+class _GeneratorFile:
+    """A read-only file over a generator of text blocks, for ``copy_expert``."""
+
+    def __init__(self, blocks: Iterator[str]) -> None:
+        self.blocks = blocks
+
+    def read(self, size: int = -1) -> str:
+        return next(self.blocks, "")
+
+    readline = read
+
+
 def seed_signatures(*, petition: Petition, count: int, seed: int | None = None) -> int:
     """Add ``count`` confirmed, already counted demo signatures; returns the first number used.
 
@@ -176,42 +197,53 @@ def seed_signatures(*, petition: Petition, count: int, seed: int | None = None) 
     transaction under the petition's counting lock (so no flush counts them twice).
     """
     rng = random.Random(seed)
+    bits = rng.getrandbits
     places, weights = zip(*_places(petition), strict=True)
     partners = list(petition.campaign.partners.values_list("pk", flat=True))
-    now = timezone.now()
-    start = now - datetime.timedelta(days=30)
+    full_names = {
+        culture: (locale, [f"{g} {f}" for g in given for f in family])
+        for culture, (locale, given, family) in NAMES.items()
+    }
+    # Minute timestamps over the last 30 days, formatted once: confirmations follow signing.
+    now = timezone.now().replace(second=0, microsecond=0)
+    minutes = [(now - datetime.timedelta(minutes=m)).isoformat() for m in range(30 * 1440, -1, -1)]
+    last = len(minutes) - 1
     counts: Counter[tuple[str, str]] = Counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, petition.pk])
-        first = number = _next_number(petition)
-        remaining = count
-        while remaining > 0:
-            size = min(BATCH, remaining)
-            remaining -= size
-            buffer = io.StringIO()
-            write = buffer.write
+
+    def lines(number: int) -> Iterator[str]:
+        for start in range(0, count, BATCH):
+            size = min(BATCH, count - start)
             chosen = rng.choices(places, weights, k=size)
             sources = rng.choices(*SOURCES, k=size)
+            block = []
             for (country, region, culture), source in zip(chosen, sources, strict=True):
                 if rng.random() < 0.08:  # people move: a name from elsewhere
-                    culture = rng.choice(("sr", "el", "pl", "ro", "pt", "bg", "da"))
-                locale, given, family = NAMES[culture]
-                name = f"{rng.choice(given)} {rng.choice(family)}"
+                    culture = rng.choice(MOVERS)
+                locale, names = full_names[culture]
                 email = f"seed-{number}@example.invalid"
-                created = start + datetime.timedelta(seconds=rng.random() * 30 * 86400)
-                confirmed = min(now, created + datetime.timedelta(seconds=rng.random() * 7200))
+                signed = rng.randrange(last)
+                confirmed = min(last, signed + rng.randrange(120))
                 partner = rng.choice(partners) if partners and rng.random() < 0.15 else None
-                write(
-                    f"{uuid.uuid4()}\t{petition.pk}\t{name}\t{email}\t{email}\t{country}\t"
-                    f"{region}\t\t{locale}\tconfirmed\t{created.isoformat()}\t"
-                    f"{confirmed.isoformat()}\tt\t{'t' if rng.random() < 0.35 else 'f'}\t"
+                block.append(
+                    f"{_uuid4_hex(bits(128))}\t{petition.pk}\t{rng.choice(names)}\t{email}\t"
+                    f"{email}\t{country}\t{region}\t\t{locale}\tconfirmed\t{minutes[signed]}\t"
+                    f"{minutes[confirmed]}\tt\t{'t' if rng.random() < 0.35 else 'f'}\t"
                     f"{partner if partner else chr(92) + 'N'}\t"
                     f"{'widget' if partner else source}\t\t\n"
                 )
                 counts[country, region] += 1
                 number += 1
-            buffer.seek(0)
-            cursor.copy_expert(f"COPY petitions_signature ({_COLUMNS}) FROM STDIN", buffer)
+            yield "".join(block)
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, petition.pk])
+        # Demo data: not worth waiting for the WAL flush at commit (a crash loses it whole).
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        first = _next_number(petition)
+        # One COPY fed by a generator: PostgreSQL stores a block while Python makes the next.
+        cursor.copy_expert(
+            f"COPY petitions_signature ({_COLUMNS}) FROM STDIN", _GeneratorFile(lines(first))
+        )
         cursor.executemany(
             _UPSERT_COUNT,
             [(petition.pk, country, region, n) for (country, region), n in counts.items()],
