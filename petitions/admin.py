@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from petitions.models import Consent, Petition, Signature, SignatureCount
+from petitions.models import Consent, DeliveryPackage, Petition, Signature, SignatureCount
 
 
 @admin.register(Petition)
@@ -31,3 +31,21 @@ class SignatureCountAdmin(admin.ModelAdmin):
     list_display = ["petition", "country", "region", "count", "updated_at"]
     list_filter = ["petition"]
     readonly_fields = ["petition", "country", "region", "count", "updated_at"]
+
+
+@admin.register(DeliveryPackage)
+class DeliveryPackageAdmin(admin.ModelAdmin):
+    list_display = ["petition", "status", "progress", "signatures", "created_at", "expires_at"]
+    list_filter = ["status", "petition"]
+    readonly_fields = [
+        "petition",
+        "requested_by",
+        "status",
+        "progress",
+        "file_path",
+        "signatures",
+        "error",
+        "created_at",
+        "finished_at",
+        "expires_at",
+    ]
