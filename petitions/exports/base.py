@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 UTF8_BOM = "\ufeff"
-CSV_CHUNK_ROWS = 2000
+CSV_CHUNK_ROWS = 5000
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, header included
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
@@ -91,6 +92,10 @@ class Exporter:
             self.render_pdf(stream, counter)
         return counter.rows
 
+    def row_batches(self) -> Iterator[list[Sequence]] | None:
+        """Optional fast path for CSV: batches of rows whose text is already neutralised."""
+        return None
+
     def csv_chunks(self, counter: RowCounter | None = None) -> Iterator[bytes]:
         """UTF-8 CSV with a byte order mark (so Excel reads it as UTF-8), in chunks."""
         counter = counter or RowCounter()
@@ -98,16 +103,15 @@ class Exporter:
         writer = csv.writer(buffer)
         buffer.write(UTF8_BOM)
         writer.writerow(_cells(self.header()))
-        n = 0
-        for row in self.rows():
-            writer.writerow(_cells(row))
-            n += 1
-            if n % CSV_CHUNK_ROWS == 0:
-                counter.rows = n
-                yield buffer.getvalue().encode("utf-8")
-                buffer.seek(0)
-                buffer.truncate()
-        counter.rows = n
+        batches = self.row_batches()
+        if batches is None:
+            batches = _batched((_cells(row) for row in self.rows()), CSV_CHUNK_ROWS)
+        for batch in batches:
+            writer.writerows(batch)  # one C call per batch: the hot path of big lists
+            counter.rows += len(batch)
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
         yield buffer.getvalue().encode("utf-8")
 
     def render_xlsx(self, stream: BinaryIO, counter: RowCounter) -> None:
@@ -139,6 +143,12 @@ class Exporter:
             pdf.paragraph(line, size=9)
         counter.rows = pdf.table(self.header(), self.rows(), self.pdf_widths)
         stream.write(pdf.output())
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _xlsx_text(value: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Sequence
+from typing import ClassVar
 
 from django.db import connection
 from django.db.models import Count
@@ -25,12 +26,18 @@ from petitions.regions import BRAZILIAN_STATES
 FETCH_ROWS = 5000
 
 
-def stream_rows(sql: str, params: Sequence) -> Iterator[tuple]:
-    """Rows of a query through a server-side cursor, fetched in chunks (constant memory)."""
+def stream_batches(sql: str, params: Sequence) -> Iterator[list[tuple]]:
+    """Rows of a query in batches through a server-side cursor (constant memory)."""
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(FETCH_ROWS):
-            yield from rows
+            yield rows
+
+
+def stream_rows(sql: str, params: Sequence) -> Iterator[tuple]:
+    """Rows of a query through a server-side cursor, fetched in chunks (constant memory)."""
+    for batch in stream_batches(sql, params):
+        yield from batch
 
 
 def country_names() -> dict[str, str]:
@@ -176,15 +183,60 @@ class DaySummary(Exporter):
         yield [_("Total"), total, total]
 
 
-_SIGNERS = """
-SELECT name, region, country, to_char(confirmed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
-FROM petitions_signature
-WHERE petition_id = %s AND status = 'confirmed'
-ORDER BY id
-"""
+def sql_inert(column: str) -> str:
+    """SQL for a text column neutralised as ``base.neutralise`` does (the CSV fast path)."""
+    return (
+        f"CASE WHEN left({column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
+        f"THEN '''' || {column} ELSE {column} END"
+    )
 
 
-class SignerList(Exporter):
+class SignatureListExporter(Exporter):
+    """A list of confirmed signatures from one SQL query, streamed through a server-side cursor.
+
+    ``columns`` are SQL expressions over ``s`` (the signature), ``c.name`` (the country's name)
+    and ``r.name`` (the region's name); the names are passed as parameters in the active
+    language. For CSV the database also neutralises the text, so Python only writes batches.
+    """
+
+    columns: ClassVar[tuple[str, ...]]
+    text_columns: ClassVar[tuple[bool, ...]]
+    where: ClassVar[str] = ""
+
+    def sql(self, *, inert: bool) -> tuple[str, list]:
+        names = country_names()
+        columns = ", ".join(
+            sql_inert(column) if inert and text else column
+            for column, text in zip(self.columns, self.text_columns, strict=True)
+        )
+        sql = f"""
+            SELECT {columns}
+            FROM petitions_signature s
+            LEFT JOIN unnest(%s::text[], %s::text[]) AS c(code, name) ON c.code = s.country
+            LEFT JOIN unnest(%s::text[], %s::text[]) AS r(code, name) ON r.code = s.region
+            WHERE s.petition_id = %s AND s.status = 'confirmed' {self.where}
+            ORDER BY s.id
+        """
+        params = [
+            list(names),
+            list(names.values()),
+            list(BRAZILIAN_STATES),
+            list(BRAZILIAN_STATES.values()),
+            self.petition.pk,
+        ]
+        return sql, params
+
+    def rows(self) -> Iterator[Sequence]:
+        return stream_rows(*self.sql(inert=False))
+
+    def row_batches(self) -> Iterator[list[Sequence]]:
+        return stream_batches(*self.sql(inert=True))
+
+
+_DAY = "to_char(s.confirmed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+
+
+class SignerList(SignatureListExporter):
     """The signer list for delivery: no email addresses, no postal codes."""
 
     identifier = "signers"
@@ -192,31 +244,14 @@ class SignerList(Exporter):
     personal_data = True
     required_role = "organizer"
     pdf_widths = (3, 1.8, 1.8, 1.2)
+    columns = ("s.name", "coalesce(r.name, s.region)", "coalesce(c.name, s.country)", _DAY)
+    text_columns = (True, True, True, False)
 
     def header(self) -> list[str]:
         return [_("Name"), _("Region"), _("Country"), _("Date confirmed")]
 
-    def rows(self) -> Iterator[Sequence]:
-        names = country_names()
-        regions = BRAZILIAN_STATES
-        for name, region, country, day in stream_rows(_SIGNERS, [self.petition.pk]):
-            yield (
-                name,
-                regions.get(region, region),
-                names.get(country, country),
-                day,
-            )
 
-
-_CONTACTS = """
-SELECT name, email, locale, country, to_char(confirmed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
-FROM petitions_signature
-WHERE petition_id = %s AND status = 'confirmed' AND updates_opt_in
-ORDER BY id
-"""
-
-
-class ContactList(Exporter):
+class ContactList(SignatureListExporter):
     """Confirmed signers who opted in to the campaign's updates, with email and language."""
 
     identifier = "contacts"
@@ -224,12 +259,9 @@ class ContactList(Exporter):
     personal_data = True
     required_role = "organizer"
     formats = ("csv", "xlsx")
-    pdf_widths = (3, 3, 1, 1.6, 1.4)
+    columns = ("s.name", "s.email", "s.locale", "coalesce(c.name, s.country)", _DAY)
+    text_columns = (True, True, False, True, False)
+    where = "AND s.updates_opt_in"
 
     def header(self) -> list[str]:
         return [_("Name"), _("Email"), _("Language"), _("Country"), _("Date confirmed")]
-
-    def rows(self) -> Iterator[Sequence]:
-        names = country_names()
-        for name, email, locale, country, day in stream_rows(_CONTACTS, [self.petition.pk]):
-            yield (name, email, locale, names.get(country, country), day)
