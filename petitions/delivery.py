@@ -202,7 +202,14 @@ def write_package(
                             progress(done)
 
                     rows_out = _listed(group, names=country_names(), writer=writer, counted=counted)
-                    pdf.table(header, rows_out, SignerList.pdf_widths)
+                    if place == OTHER:
+                        pdf.table(header, rows_out, SignerList.pdf_widths)
+                    else:  # the place is in the heading: name and date are what varies
+                        pdf.table(
+                            [header[0], header[3]],
+                            ((row[0], row[3]) for row in rows_out),
+                            (5, 1.2),
+                        )
                     text.flush()
                     text.detach()
                 zf.writestr(f"{stem}.pdf", bytes(pdf.output()))
