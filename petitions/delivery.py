@@ -127,7 +127,11 @@ def build_package(*, package_id: int) -> DeliveryPackage | None:
     )
     if not claimed:
         return None
-    package = DeliveryPackage.objects.select_related("petition__campaign").get(pk=package_id)
+    package = (
+        DeliveryPackage.objects.select_related("petition__campaign")
+        .prefetch_related("petition__campaign__translations")
+        .get(pk=package_id)
+    )
     petition = package.petition
     directory = deliveries_dir()
     directory.mkdir(parents=True, exist_ok=True)

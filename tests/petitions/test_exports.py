@@ -289,3 +289,14 @@ def test_seed_signatures_names_come_in_many_scripts(eu_petition):
     assert any("\u0400" <= ch <= "\u04ff" for ch in names)  # Cyrillic
     assert any(ch in "ąćęłńóśźżøæåșțãçé" for ch in names)  # Latin with diacritics
     assert len(set(eu_petition.signatures.values_list("country", flat=True))) > 10
+
+
+def test_xlsx_starts_a_new_sheet_at_the_row_limit(eu_signers, monkeypatch):
+    from petitions.exports import base
+
+    monkeypatch.setattr(base, "XLSX_MAX_ROWS", 5)  # header + 4 rows per sheet
+    data = export_bytes(eu_signers, "signers", "xlsx")
+    rows = xlsx_rows(data)
+    headers = [r for r in rows if r[0] == "Name"]
+    assert len(headers) == 3  # 12 signers over three sheets
+    assert len(rows) - len(headers) == 12
