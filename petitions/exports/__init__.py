@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from petitions.exports.base import Exporter, neutralise
@@ -27,6 +28,7 @@ __all__ = [
     "EXPORTERS",
     "Exporter",
     "export_filename",
+    "export_response",
     "get_exporter",
     "neutralise",
     "stream_export",
@@ -90,3 +92,16 @@ def _spooled(exporter: Exporter, fmt: str) -> Iterator[bytes]:
 def export_filename(*, petition, identifier: str, fmt: str) -> str:
     """E.g. ``banfacialrecognitioneu-signers-2026-11-22.csv``."""
     return f"{petition.campaign.slug}-{identifier}-{timezone.now():%Y-%m-%d}.{fmt}"
+
+
+def export_response(*, petition, identifier: str, fmt: str) -> StreamingHttpResponse:
+    """A streaming download of the export, never cached (views check the role first)."""
+    response = StreamingHttpResponse(
+        stream_export(petition=petition, identifier=identifier, fmt=fmt),
+        content_type=CONTENT_TYPES[fmt],
+    )
+    filename = export_filename(petition=petition, identifier=identifier, fmt=fmt)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -300,3 +300,17 @@ def test_xlsx_starts_a_new_sheet_at_the_row_limit(eu_signers, monkeypatch):
     headers = [r for r in rows if r[0] == "Name"]
     assert len(headers) == 3  # 12 signers over three sheets
     assert len(rows) - len(headers) == 12
+
+
+def test_export_response_streams_an_uncached_attachment(eu_signers):
+    from petitions.exports import export_response
+
+    with translation.override("en"):
+        response = export_response(petition=eu_signers, identifier="signers", fmt="csv")
+        body = b"".join(response.streaming_content)
+    assert body == export_bytes(eu_signers, "signers", "csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="banfacialrecognitioneu-signers-'
+    )
