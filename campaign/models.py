@@ -198,6 +198,8 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} as {self.role} of {self.campaign.slug}"
+
+
 class PartnerMembership(models.Model):
     """A person who may see a partner's dashboard, export and webhook log."""
 

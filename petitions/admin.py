@@ -3,6 +3,7 @@ from django.contrib import admin
 from petitions.models import (
     AuditEvent,
     Consent,
+    DeliveryPackage,
     Petition,
     Signature,
     SignatureCount,
@@ -72,3 +73,21 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = ["event_id", "partner", "status", "attempts", "last_status_code", "created_at"]
     list_filter = ["status", "partner"]
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+
+
+@admin.register(DeliveryPackage)
+class DeliveryPackageAdmin(admin.ModelAdmin):
+    list_display = ["petition", "status", "progress", "signatures", "created_at", "expires_at"]
+    list_filter = ["status", "petition"]
+    readonly_fields = [
+        "petition",
+        "requested_by",
+        "status",
+        "progress",
+        "file_path",
+        "signatures",
+        "error",
+        "created_at",
+        "finished_at",
+        "expires_at",
+    ]

@@ -234,32 +234,6 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_email} {self.action}"
 
 
-# placeholder; replaced at merge by branch issue4-exports (the model and its migration).
-class DeliveryPackage(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        BUILDING = "building", "Building"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
-
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="packages")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(default=0)
-    file_path = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"package {self.pk} of {self.petition_id}: {self.status}"
-
-
 class UsedFormNonce(models.Model):
     """A widget form token that has been spent; a second use is a replay."""
 
@@ -270,7 +244,7 @@ class UsedFormNonce(models.Model):
         return self.nonce
 
 
-class DeliveryStatus(models.TextChoices):
+class WebhookStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     DELIVERED = "delivered", "Delivered"
     FAILED = "failed", "Failed"
@@ -288,7 +262,7 @@ class WebhookDelivery(models.Model):
     )
     url = models.URLField()
     status = models.CharField(
-        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        max_length=16, choices=WebhookStatus.choices, default=WebhookStatus.PENDING
     )
     attempts = models.PositiveIntegerField(default=0)
     last_status_code = models.PositiveIntegerField(null=True, blank=True)
@@ -304,9 +278,62 @@ class WebhookDelivery(models.Model):
                 fields=["partner", "signature"], name="webhook_delivery_once_per_signature"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=DeliveryStatus.values), name="webhook_delivery_status_valid"
+                condition=Q(status__in=WebhookStatus.values), name="webhook_delivery_status_valid"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.event_id} -> {self.partner} ({self.status})"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be built"
+    BUILDING = "building", "Being built"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired and deleted"
+
+
+class DeliveryPackage(models.Model):
+    """A ZIP for legislators, built in the background by petitions.delivery; kept a few days."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="delivery_packages"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0–100.")
+    file_path = models.CharField(
+        max_length=255, blank=True, help_text="Relative to VAR_DIR/deliveries."
+    )
+    signatures = models.PositiveIntegerField(default=0, help_text="Signers in the package.")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="delivery_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="delivery_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} delivery {self.pk} ({self.status})"
+
+    @property
+    def filename(self) -> str:
+        return self.file_path.rsplit("/", 1)[-1]

@@ -257,11 +257,8 @@ def package_rows(petition) -> list[DeliveryPackage]:
 
 
 def package_file(package: DeliveryPackage) -> str:
-    """The built ZIP's path, whether the model keeps it as a path or as a FileField."""
-    path = getattr(package, "file_path", "") or ""
-    if not path and getattr(package, "file", None):
-        path = package.file.path
-    return path
+    """The built ZIP's path on disk ('' while there is none)."""
+    return str(delivery.deliveries_dir() / package.file_path) if package.file_path else ""
 
 
 @private_view

@@ -52,3 +52,17 @@ def deliver_webhook(delivery_id: int, attempt: int = 1) -> None:
         return
     run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
     deliver_webhook.using(run_after=run_after).enqueue(delivery_id=delivery_id, attempt=attempt + 1)
+
+
+@task()
+def build_delivery_package(package_id: int) -> None:
+    from petitions.delivery import build_package
+
+    build_package(package_id=package_id)
+
+
+@task()
+def delete_expired_delivery_packages() -> int:
+    from petitions.delivery import delete_expired_packages
+
+    return delete_expired_packages()

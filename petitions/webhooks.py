@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 
 from campaign.content import campaign_translation
 from petitions.emails import absolute
-from petitions.models import DeliveryStatus, Signature, WebhookDelivery
+from petitions.models import Signature, WebhookDelivery, WebhookStatus
 
 TIMEOUT_SECONDS = 5
 
@@ -104,7 +104,7 @@ def deliver(*, delivery_id: int) -> bool | None:
         .filter(pk=delivery_id)
         .first()
     )
-    if delivery is None or delivery.status == DeliveryStatus.DELIVERED:
+    if delivery is None or delivery.status == WebhookStatus.DELIVERED:
         return None
     body = json.dumps(webhook_payload(delivery), ensure_ascii=False).encode()
     timestamp = int(time.time())
@@ -132,17 +132,17 @@ def deliver(*, delivery_id: int) -> bool | None:
         error = str(getattr(exc, "reason", exc))[:300]
     ok = status_code is not None and 200 <= status_code < 300
     now = timezone.now()
-    WebhookDelivery.objects.filter(pk=delivery.pk).exclude(status=DeliveryStatus.DELIVERED).update(
+    WebhookDelivery.objects.filter(pk=delivery.pk).exclude(status=WebhookStatus.DELIVERED).update(
         attempts=F("attempts") + 1,
         last_attempt_at=now,
         last_status_code=status_code,
         last_error=error,
-        **({"status": DeliveryStatus.DELIVERED, "delivered_at": now} if ok else {}),
+        **({"status": WebhookStatus.DELIVERED, "delivered_at": now} if ok else {}),
     )
     return ok
 
 
 def give_up(*, delivery_id: int) -> None:
-    WebhookDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.FAILED
+    WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookStatus.PENDING).update(
+        status=WebhookStatus.FAILED
     )

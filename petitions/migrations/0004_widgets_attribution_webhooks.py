@@ -30,7 +30,7 @@ def copy_partner_widgets(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("campaign", "0004_partner_contact_membership"),
-        ("petitions", "0003_deliverypackage_placeholder"),
+        ("petitions", "0003_deliverypackage"),
     ]
 
     operations = [

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
+
 from petitions.models import AuditEvent, DeliveryPackage
 from tests.organize.conftest import EU, login
 
@@ -61,7 +65,12 @@ def test_packages_page_refreshes_while_building(client, cast, eu_petition):
     login(client, cast["organizer"])
     body = client.get(f"/organize/{EU}/packages/").content.decode()
     assert 'http-equiv="refresh"' not in body
-    DeliveryPackage.objects.create(petition=eu_petition, status="building", progress=40)
+    DeliveryPackage.objects.create(
+        petition=eu_petition,
+        status="building",
+        progress=40,
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
     body = client.get(f"/organize/{EU}/packages/").content.decode()
     assert '<meta http-equiv="refresh" content="5">' in body
     assert '<progress value="40" max="100">' in body

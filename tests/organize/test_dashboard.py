@@ -38,7 +38,13 @@ def test_dashboard_numbers_equal_the_api(client, cast, signatures):
         {"partner": eu_partner_name(signatures), "source": "widget", "count": 1},
     ]
     assert sum(n for _, n in context["series"]) == 3
-    assert context["quorum"] is None  # the placeholder module
+    quorum = context["quorum"]
+    assert [(line.place, line.signatures) for line in quorum.lines if line.signatures] == [
+        ("DE", 1),
+        ("PL", 1),
+        ("PT", 1),
+    ]
+    assert (quorum.places_reached, quorum.places_needed, quorum.total) == (0, 7, 3)
 
 
 def eu_partner_name(signatures) -> str:

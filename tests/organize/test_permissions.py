@@ -6,9 +6,11 @@ the login page, people lacking the role get 403, and only organizers and owners 
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import quote
 
 import pytest
+from django.utils import timezone
 
 from campaign.models import CampaignMembership, Invitation
 from petitions.exports import EXPORTERS
@@ -26,7 +28,11 @@ def targets(cast, signatures, eu_petition, tmp_path):
     zip_path = tmp_path / "package.zip"
     zip_path.write_bytes(b"PK\x05\x06" + b"\0" * 18)
     package = DeliveryPackage.objects.create(
-        petition=eu_petition, status="ready", progress=100, file_path=str(zip_path)
+        petition=eu_petition,
+        status="ready",
+        progress=100,
+        file_path=str(zip_path),
+        expires_at=timezone.now() + datetime.timedelta(days=1),
     )
     invitation = Invitation.objects.create(
         campaign=eu_petition.campaign, email="new@example.org", role="viewer", language="en"

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 
-from petitions.models import DeliveryStatus, Signature, WebhookDelivery
+from petitions.models import Signature, WebhookDelivery, WebhookStatus
 from petitions.tasks import deliver_webhook
 from tests.petitions.helpers import sign
 from tests.petitions.widget_helpers import confirm_all, make_partner, widget_sign
@@ -144,7 +144,7 @@ def test_webhook_retries_after_failures_and_stops_once_delivered(
     assert run_tasks() == 3  # fails, fails, succeeds; each failure re-enqueues with run_after
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == (
-        DeliveryStatus.DELIVERED,
+        WebhookStatus.DELIVERED,
         3,
         204,
     )
@@ -171,7 +171,7 @@ def test_webhook_gives_up_after_the_last_retry(client, br_petition, run_tasks, r
     assert run_tasks() == 4  # the first try and three retries
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_error) == (
-        DeliveryStatus.FAILED,
+        WebhookStatus.FAILED,
         4,
         "HTTP 500",
     )
