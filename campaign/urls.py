@@ -17,6 +17,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/petitions/<slug:slug>", petition_views.api_petition, name="api_petition"),
     path("admin/", admin.site.urls),
+    # ESP tracking webhooks (bounces, complaints): basic auth with ANYMAIL_WEBHOOK_SECRET.
+    path("anymail/", include("anymail.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("petitions.urls")),

@@ -26,3 +26,12 @@ def record_consents(*, signature_id: int, text_ids: list[int], given_at) -> None
     Consent.objects.bulk_create(
         [Consent(signature_id=signature_id, text_id=tid, given_at=given_at) for tid in text_ids]
     )
+
+
+def signature_consents(*, signature_id: int) -> list[Consent]:
+    """The signature's consents with their exact texts, oldest first."""
+    return list(
+        Consent.objects.filter(signature_id=signature_id)
+        .select_related("text")
+        .order_by("given_at", "text__kind")
+    )

@@ -11,6 +11,10 @@ from django_countries import countries
 from campaign.models import RegionKind
 from petitions.regions import BRAZILIAN_STATES
 
+# A field people never see (hidden by CSS, skipped by keyboard and screen readers) that
+# form-filling bots tend to fill; its name is not in SignatureForm so it never shows errors.
+HONEYPOT_FIELD = "website"
+
 
 def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in value)

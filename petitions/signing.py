@@ -25,8 +25,9 @@ class SignOutcome:
 _INSERT = """
 INSERT INTO petitions_signature
     (public_id, petition_id, name, email, email_key, country, region, postal_code, locale,
-     status, created_at, counted, updates_opt_in, partner_id, source, ref, ip_hash)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, false, %s, %s, %s, %s, %s)
+     status, created_at, counted, updates_opt_in, partner_id, source, ref, ip_hash,
+     held_reason)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, false, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (petition_id, email_key) DO NOTHING
 RETURNING id
 """
@@ -47,13 +48,16 @@ def create_signature(
     source: str = "",
     ref: str = "",
     ip_hash: str = "",
+    held_reason: str = "",
 ) -> SignOutcome:
     """Store a pending signature, its consents, and enqueue its confirmation email.
 
     A second signature with the same normalised email changes nothing, except that a still
-    pending signature gets its confirmation email again. Side effects: rows in
+    pending signature gets its confirmation email again. A signature held for a reason in
+    ``abuse.NO_EMAIL_REASONS`` is stored without sending any email. Side effects: rows in
     petitions_signature and petitions_consent, one queued task; all in one transaction.
     """
+    from petitions.abuse import NO_EMAIL_REASONS
     from petitions.tasks import send_confirmation_email
 
     now = timezone.now()
@@ -79,18 +83,20 @@ def create_signature(
                     source,
                     ref,
                     ip_hash,
+                    held_reason,
                 ],
             )
             row = cursor.fetchone()
         if row is not None:
             signature_id = row[0]
             record_consents(signature_id=signature_id, text_ids=consent_text_ids, given_at=now)
-            send_confirmation_email.enqueue(signature_id=signature_id)
+            if held_reason not in NO_EMAIL_REASONS:
+                send_confirmation_email.enqueue(signature_id=signature_id)
             return SignOutcome(signature_id, True, SignatureStatus.PENDING)
 
         existing = Signature.objects.only("id", "status").get(
             petition=petition, email_key=email_key
         )
-        if existing.status == SignatureStatus.PENDING:
+        if existing.status == SignatureStatus.PENDING and held_reason not in NO_EMAIL_REASONS:
             send_confirmation_email.enqueue(signature_id=existing.pk)
         return SignOutcome(existing.pk, False, existing.status)

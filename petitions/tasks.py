@@ -36,3 +36,47 @@ def send_confirmation_email(signature_id: int, attempt: int = 1) -> None:
         send_confirmation_email.using(run_after=run_after).enqueue(
             signature_id=signature_id, attempt=attempt + 1
         )
+
+
+@task()
+def send_data_copy_email(signature_id: int) -> None:
+    signature = (
+        Signature.objects.select_related("petition__campaign", "partner")
+        .filter(pk=signature_id)
+        .first()
+    )
+    if signature is None or signature.anonymised_at is not None:
+        return  # withdrawn or anonymised meanwhile: nothing to send
+    emails.send_data_copy(signature)
+
+
+@task()
+def purge_expired(reschedule: bool = True) -> None:
+    """Run the retention purge, then queue the next run PURGE_INTERVAL_SECONDS later.
+
+    django-tasks has no scheduler, so the task keeps itself going; `manage.py purge_expired
+    --schedule` (run by the launcher) starts the chain when no run is waiting.
+    """
+    from petitions.retention import purge_expired as purge
+
+    purge()
+    if reschedule:
+        schedule_purge(delay=settings.PURGE_INTERVAL_SECONDS)
+
+
+def schedule_purge(*, delay: int = 0) -> bool:
+    """Queue a purge run unless one is already waiting; returns whether one was queued."""
+    from django.db import transaction
+    from django_tasks import ResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+            waiting = DBTaskResult.objects.filter(
+                task_path=purge_expired.module_path, status=ResultStatus.READY
+            )
+            if waiting.select_for_update().exists():
+                return False
+        run_after = timezone.now() + datetime.timedelta(seconds=delay)
+        purge_expired.using(run_after=run_after).enqueue()
+    return True

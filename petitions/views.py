@@ -21,11 +21,13 @@ from campaign.views import (
     offered_or_redirect,
     render_campaign_page,
 )
+from petitions.abuse import hold_reason, pow_solved
 from petitions.confirmation import confirm_signature, pending_signature, resend_confirmation
 from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
-from petitions.forms import ResendForm, SignatureForm
+from petitions.forms import HONEYPOT_FIELD, ResendForm, SignatureForm
 from petitions.models import SignatureStatus
+from petitions.rights import request_data_copy, withdraw_signature
 from petitions.sharing import mastodon_share_url, share_links
 from petitions.signing import create_signature
 from petitions.tokens import (
@@ -33,6 +35,7 @@ from petitions.tokens import (
     check_form_token,
     make_form_token,
     read_confirm_token,
+    read_rights_token,
 )
 from petitions.web import client_ip_hash, origin_allowed, private, public
 
@@ -61,6 +64,12 @@ def privacy_consent_text(content) -> str:
     )
 
 
+def pow_notice() -> str:
+    return _(
+        "To keep automated floods out, this petition currently asks your browser to solve a small puzzle before signing. This needs JavaScript: please allow JavaScript for this site, or try another browser, and send the form again."
+    )
+
+
 def updates_consent_text(campaign) -> str:
     return _("Keep me informed by email about %(hashtag)s.") % {"hashtag": campaign.hashtag}
 
@@ -79,7 +88,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                 request, campaign, status=403, notice=_("Signing is paused for this petition.")
             )
         )
-    problem = check_form_token(request.POST.get("form_token", ""), petition_id=petition.pk)
+    form_token = request.POST.get("form_token", "")
+    problem = check_form_token(form_token, petition_id=petition.pk)
     if problem is not None:
         notice = (
             _("This form was open for too long. Please check your details and send it again.")
@@ -92,6 +102,12 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
     if not form.is_valid():
         return private(render_campaign_page(request, campaign, form=form, status=400))
+    if petition.require_pow and not pow_solved(
+        form_token=form_token, solution=request.POST.get("pow", "")
+    ):
+        return private(
+            render_campaign_page(request, campaign, form=form, status=400, notice=pow_notice())
+        )
 
     language = translation.get_language()
     content = campaign_translation(campaign, language)
@@ -103,6 +119,14 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             consent_text_id(kind="updates", language=language, text=updates_consent_text(campaign))
         )
     data = form.cleaned_data
+    ip_hash = client_ip_hash(request)
+    held_reason = hold_reason(
+        petition_id=petition.pk,
+        ip_hash=ip_hash,
+        email=data["email"],
+        form_token=form_token,
+        honeypot=request.POST.get(HONEYPOT_FIELD, ""),
+    )
     create_signature(
         petition=petition,
         name=data["name"],
@@ -115,7 +139,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         consent_text_ids=text_ids,
         source=request.GET.get("source", "")[:64],
         ref=request.GET.get("ref", "")[:64],
-        ip_hash=client_ip_hash(request),
+        ip_hash=ip_hash,
+        held_reason=held_reason,
     )
     return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
 
@@ -258,3 +283,52 @@ def api_petition(request: HttpRequest, slug: str) -> HttpResponse:
     response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return public(response, max_age=min(60, settings.PUBLIC_CACHE_SECONDS))
+
+
+RIGHTS = {
+    "withdraw": {"done": "petitions:withdrawn"},
+    "data": {"done": "petitions:data_sent"},
+}
+
+
+def _rights_view(request: HttpRequest, slug: str, token: str, purpose: str) -> HttpResponse:
+    """A signed rights link: GET shows a confirm button, POST (same origin) acts."""
+    campaign = get_campaign(slug)
+    link = read_rights_token(token, purpose=purpose)
+    signature = pending_signature(public_id=link.public_id) if link.public_id else None
+    if signature is not None and signature.petition.campaign_id != campaign.pk:
+        signature = None
+    context = campaign_context(request, campaign, "campaign:detail")
+    context.update({"purpose": purpose, "contact_email": settings.CONTACT_EMAIL})
+    if signature is None:
+        context["expired"] = link.problem == TokenProblem.EXPIRED
+        return private(render(request, "petitions/rights_problem.html", context, status=400))
+    if request.method == "POST":
+        if not origin_allowed(request):
+            return forbidden_origin(request)
+        if purpose == "withdraw":
+            withdraw_signature(public_id=signature.public_id)
+        else:
+            request_data_copy(public_id=signature.public_id)
+        return _see_other(reverse(RIGHTS[purpose]["done"], kwargs={"slug": slug}))
+    return private(render(request, "petitions/rights.html", context))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    return _rights_view(request, slug, token, "withdraw")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def data_copy(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    return _rights_view(request, slug, token, "data")
+
+
+@require_safe
+def rights_done(request: HttpRequest, slug: str, purpose: str) -> HttpResponse:
+    campaign = get_campaign(slug)
+    context = campaign_context(request, campaign, "campaign:detail")
+    context["purpose"] = purpose
+    return public(render(request, "petitions/rights_done.html", context))

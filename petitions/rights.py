@@ -1,0 +1,80 @@
+"""Supporters' rights, self-service: withdraw a signature, receive a copy of one's data."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from petitions.counting import lock_counts, uncount
+from petitions.models import Signature
+from petitions.throttle import over_limit
+
+
+def withdraw_signature(*, public_id: uuid.UUID) -> bool:
+    """Erase a signature: its row, its consents, its finished or waiting tasks; fix the counts.
+
+    Runs under the petition's counting lock, so a concurrent flush cannot count the row
+    while it goes. Returns False when there was no such signature. Side effects: DELETEs, and
+    one UPDATE of SignatureCount when the signature was counted.
+    """
+    from django_tasks import ResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    petition_id = (
+        Signature.objects.filter(public_id=public_id).values_list("petition_id", flat=True).first()
+    )
+    if petition_id is None:
+        return False
+    with transaction.atomic():
+        lock_counts(petition_id=petition_id)
+        signature = Signature.objects.select_for_update().filter(public_id=public_id).first()
+        if signature is None:
+            return False
+        if signature.counted:
+            uncount(petition_id=petition_id, country=signature.country, region=signature.region)
+        DBTaskResult.objects.filter(
+            args_kwargs__kwargs__signature_id=signature.pk,
+            status__in=[ResultStatus.READY, ResultStatus.SUCCESSFUL, ResultStatus.FAILED],
+        ).delete()
+        signature.delete()  # its consents go with it (CASCADE)
+    return True
+
+
+def request_data_copy(*, public_id: uuid.UUID) -> bool:
+    """Queue an email with a copy of the signer's data; at most DATA_COPY_RATE per signature.
+
+    Returns whether an email was queued. Side effects: a counter increment, one queued task.
+    """
+    from django.conf import settings
+
+    from petitions.tasks import send_data_copy_email
+
+    signature_id = (
+        Signature.objects.filter(public_id=public_id).values_list("id", flat=True).first()
+    )
+    if signature_id is None or over_limit(f"data-copy:{public_id}", settings.DATA_COPY_RATE):
+        return False
+    send_data_copy_email.enqueue(signature_id=signature_id)
+    return True
+
+
+def signature_data(signature: Signature) -> list[tuple[str, str]]:
+    """Every stored field of the signature as (label, value), for the data-copy email.
+
+    Built from the model's fields, so a field added later is listed without changing this.
+    """
+    rows = []
+    for field in Signature._meta.concrete_fields:
+        if field.name == "id":
+            continue
+        value = getattr(signature, field.name)
+        if field.choices and value not in (None, ""):
+            value = getattr(signature, f"get_{field.name}_display")()
+        if value is None or value == "":
+            value = "—"
+        elif isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        rows.append((str(field.verbose_name), str(value)))
+    return rows
