@@ -19,7 +19,7 @@ def withdraw_signature(*, public_id: uuid.UUID) -> bool:
     while it goes. Returns False when there was no such signature. Side effects: DELETEs, and
     one UPDATE of SignatureCount when the signature was counted.
     """
-    from django_tasks import ResultStatus
+    from django_tasks.base import TaskResultStatus as ResultStatus
     from django_tasks_db.models import DBTaskResult
 
     petition_id = (

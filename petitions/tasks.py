@@ -67,7 +67,7 @@ def purge_expired(reschedule: bool = True) -> None:
 def schedule_purge(*, delay: int = 0) -> bool:
     """Queue a purge run unless one is already waiting; returns whether one was queued."""
     from django.db import transaction
-    from django_tasks import ResultStatus
+    from django_tasks.base import TaskResultStatus as ResultStatus
     from django_tasks_db.models import DBTaskResult
 
     with transaction.atomic():

@@ -10,6 +10,7 @@ reset them; Django's database cache is no better, as its ``incr`` is a read then
 from __future__ import annotations
 
 import datetime
+import hashlib
 import time
 
 from django.conf import settings
@@ -35,7 +36,9 @@ def hit(key: str, *, window: int) -> int:
     Side effect: one Redis round trip or one UPSERT (in autocommit, so the row lock is brief).
     """
     bucket = int(time.time() // window)
-    full_key = f"rl:{key}:{window}:{bucket}"
+    # Hashed, so a counter names no address or domain; it lives at most one window anyway.
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    full_key = f"rl:{digest}:{window}:{bucket}"
     if settings.RATE_LIMIT_STORE == "cache":
         cache = caches[settings.RATE_LIMIT_CACHE]
         cache.add(full_key, 0, timeout=window + 1)
@@ -46,7 +49,7 @@ def hit(key: str, *, window: int) -> int:
             return 1
     expires_at = datetime.datetime.fromtimestamp((bucket + 1) * window, datetime.UTC)
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [full_key[:200], expires_at])
+        cursor.execute(_UPSERT, [full_key, expires_at])
         return cursor.fetchone()[0]
 
 
