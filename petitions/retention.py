@@ -106,7 +106,8 @@ def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
     for petition in anonymisable_petitions(now=now):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_DELETE_PENDING.format(where="petition_id = %s"), [petition.pk])
-            report.unconfirmed_deleted[petition.slug] += len(cursor.fetchall())
+            if n := len(cursor.fetchall()):
+                report.unconfirmed_deleted[petition.slug] += n
             cursor.execute(_ANONYMISE, {"petition": petition.pk, "now": now})
             if n := len(cursor.fetchall()):
                 report.anonymised[petition.slug] += n
