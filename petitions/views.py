@@ -260,6 +260,11 @@ def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
     if response := offered_or_redirect(campaign, "petitions:privacy"):
         return response
     context = campaign_context(request, campaign, "petitions:privacy")
+    context["retention"] = {
+        "unconfirmed_days": settings.UNCONFIRMED_RETENTION_DAYS,
+        "anonymise_days": settings.ANONYMISE_AFTER_DAYS,
+        "link_days": settings.SIGNER_LINK_MAX_AGE // 86400,
+    }
     return public(render(request, "petitions/privacy.html", context))
 
 

@@ -213,3 +213,22 @@ def test_confirming_after_withdrawal_does_nothing(client, br_petition, run_tasks
     assert confirm_signature(public_id=public_id) is None
     assert client.post(confirm_link(message).replace("http://testserver", "")).status_code == 400
     assert Signature.objects.count() == 0
+
+
+@pytest.mark.parametrize(("slug", "lang"), [(BR, "pt-br"), (BR, "en"), (EU, "en"), (EU, "de")])
+def test_privacy_notice_covers_controller_purposes_retention_rights_contact(
+    client, campaigns, settings, slug, lang
+):
+    settings.CONTACT_EMAIL = "dpo@coalition.example"
+    settings.ANONYMISE_AFTER_DAYS = 180
+    response = client.get(f"/{lang}/{slug}/privacy/", follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "dpo@coalition.example" in html
+    assert "{contact_email}" not in html
+    content = campaigns[slug].translations.get(language=campaigns[slug].primary_language)
+    assert len(content.privacy_paragraphs) >= 6  # controller, purposes, kept, how long, rights…
+    assert "180" in html
+    if lang == "en":
+        assert "Signatures that are not confirmed are deleted after 7 days." in html
+        assert "anonymised 180 days after the petition has both closed and been delivered" in html
