@@ -228,7 +228,7 @@ RATE_LIMIT_DOMAIN_EXEMPT = envlist(
     "o2.pl,onet.pl,seznam.cz,uol.com.br,bol.com.br,terra.com.br,proton.me,protonmail.com",
 )
 MIN_FILL_SECONDS = envint("MIN_FILL_SECONDS", "3")
-POW_DIFFICULTY_BITS = envint("POW_DIFFICULTY_BITS", "16")
+POW_DIFFICULTY_BITS = envint("POW_DIFFICULTY_BITS", "18")
 # Reverse proxies of our own in front of the app; only then is X-Forwarded-For believed.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 
