@@ -106,3 +106,9 @@ def send_data_copy(signature: Signature) -> bool:
                 "consents": signature_consents(signature_id=signature.pk),
             },
         )
+
+
+def send_rights_links(signature: Signature) -> bool:
+    """Send fresh withdraw and data-copy links. Side effect: one email."""
+    with translation.override(signature.locale):
+        return _send(signature=signature, template="rights_links", context={})

@@ -7,8 +7,9 @@ import uuid
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from petitions.addresses import normalise_email
 from petitions.counting import lock_counts, uncount
-from petitions.models import Signature
+from petitions.models import Petition, Signature
 from petitions.throttle import over_limit
 
 
@@ -57,6 +58,28 @@ def request_data_copy(*, public_id: uuid.UUID) -> bool:
     if signature_id is None or over_limit(f"data-copy:{public_id}", settings.DATA_COPY_RATE):
         return False
     send_data_copy_email.enqueue(signature_id=signature_id)
+    return True
+
+
+def request_rights_links(*, petition: Petition, email: str) -> bool:
+    """Queue an email with fresh withdraw and data-copy links, if this address signed.
+
+    At most DATA_COPY_RATE per address. Returns whether an email was queued; callers answer
+    the same either way. Side effects: a counter increment, one queued task.
+    """
+    from django.conf import settings
+
+    from petitions.tasks import send_rights_links_email
+
+    email_key = normalise_email(email)
+    signature_id = (
+        Signature.objects.filter(petition=petition, email_key=email_key)
+        .values_list("id", flat=True)
+        .first()
+    )
+    if signature_id is None or over_limit(f"rights-links:{email_key}", settings.DATA_COPY_RATE):
+        return False
+    send_rights_links_email.enqueue(signature_id=signature_id)
     return True
 
 

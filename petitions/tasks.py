@@ -51,6 +51,16 @@ def send_data_copy_email(signature_id: int) -> None:
 
 
 @task()
+def send_rights_links_email(signature_id: int) -> None:
+    signature = (
+        Signature.objects.select_related("petition__campaign").filter(pk=signature_id).first()
+    )
+    if signature is None or signature.anonymised_at is not None:
+        return
+    emails.send_rights_links(signature)
+
+
+@task()
 def purge_expired(reschedule: bool = True) -> None:
     """Run the retention purge, then queue the next run PURGE_INTERVAL_SECONDS later.
 

@@ -20,4 +20,6 @@ urlpatterns = [
         name="withdrawn",
     ),
     path("<slug:slug>/data-sent/", views.rights_done, {"purpose": "data"}, name="data_sent"),
+    path("<slug:slug>/my-links/", views.new_rights_links, name="new_rights_links"),
+    path("<slug:slug>/links-sent/", views.rights_done, {"purpose": "links"}, name="links_sent"),
 ]

@@ -27,7 +27,7 @@ from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, ResendForm, SignatureForm
 from petitions.models import SignatureStatus
-from petitions.rights import request_data_copy, withdraw_signature
+from petitions.rights import request_data_copy, request_rights_links, withdraw_signature
 from petitions.sharing import mastodon_share_url, share_links
 from petitions.signing import create_signature
 from petitions.tokens import (
@@ -290,10 +290,7 @@ def api_petition(request: HttpRequest, slug: str) -> HttpResponse:
     return public(response, max_age=min(60, settings.PUBLIC_CACHE_SECONDS))
 
 
-RIGHTS = {
-    "withdraw": {"done": "petitions:withdrawn"},
-    "data": {"done": "petitions:data_sent"},
-}
+RIGHTS_DONE = {"withdraw": "petitions:withdrawn", "data": "petitions:data_sent"}
 
 
 def _rights_view(request: HttpRequest, slug: str, token: str, purpose: str) -> HttpResponse:
@@ -307,6 +304,9 @@ def _rights_view(request: HttpRequest, slug: str, token: str, purpose: str) -> H
     context.update({"purpose": purpose, "contact_email": settings.CONTACT_EMAIL})
     if signature is None:
         context["expired"] = link.problem == TokenProblem.EXPIRED
+        context["form"] = ResendForm(
+            initial={"form_token": make_form_token(petition_id=campaign.petition.pk)}
+        )
         return private(render(request, "petitions/rights_problem.html", context, status=400))
     if request.method == "POST":
         if not origin_allowed(request):
@@ -315,7 +315,7 @@ def _rights_view(request: HttpRequest, slug: str, token: str, purpose: str) -> H
             withdraw_signature(public_id=signature.public_id)
         else:
             request_data_copy(public_id=signature.public_id)
-        return _see_other(reverse(RIGHTS[purpose]["done"], kwargs={"slug": slug}))
+        return _see_other(reverse(RIGHTS_DONE[purpose], kwargs={"slug": slug}))
     return private(render(request, "petitions/rights.html", context))
 
 
@@ -337,3 +337,29 @@ def rights_done(request: HttpRequest, slug: str, purpose: str) -> HttpResponse:
     context = campaign_context(request, campaign, "campaign:detail")
     context["purpose"] = purpose
     return public(render(request, "petitions/rights_done.html", context))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_rights_links(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask for fresh withdraw and data-copy links by address; the answer never says if it signed."""
+    campaign = get_campaign(slug)
+    petition = campaign.petition
+    context = campaign_context(request, campaign, "petitions:new_rights_links")
+    token = make_form_token(petition_id=petition.pk)
+    if request.method != "POST":
+        context["form"] = ResendForm(initial={"form_token": token})
+        return public(render(request, "petitions/new_rights_links.html", context))
+    if not origin_allowed(request):
+        return forbidden_origin(request)
+    form = ResendForm(request.POST)
+    problem = check_form_token(request.POST.get("form_token", ""), petition_id=petition.pk)
+    if problem is not None or not form.is_valid():
+        if problem is not None:
+            context["notice"] = _("This form could not be verified. Please send it again.")
+        form.data = form.data.copy()
+        form.data["form_token"] = token
+        context["form"] = form
+        return private(render(request, "petitions/new_rights_links.html", context, status=400))
+    request_rights_links(petition=petition, email=form.cleaned_data["email"])
+    return _see_other(reverse("petitions:links_sent", kwargs={"slug": slug}))

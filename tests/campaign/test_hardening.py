@@ -16,7 +16,14 @@ from campaign.middleware import SecurityHeadersMiddleware
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
 BASE_DIR = Path(__file__).resolve().parents[2]
-PAGES = ["/en/", f"/en/{EU}/", f"/pt-br/{BR}/", f"/en/{EU}/privacy/", f"/en/{EU}/resend/"]
+PAGES = [
+    "/en/",
+    f"/en/{EU}/",
+    f"/pt-br/{BR}/",
+    f"/en/{EU}/privacy/",
+    f"/en/{EU}/resend/",
+    f"/en/{EU}/my-links/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -232,3 +232,39 @@ def test_privacy_notice_covers_controller_purposes_retention_rights_contact(
     if lang == "en":
         assert "Signatures that are not confirmed are deleted after 7 days." in html
         assert "anonymised 180 days after the petition has both closed and been delivered" in html
+
+
+def test_expired_link_page_offers_new_links_by_email(client, br_petition, run_tasks, settings):
+    signature, message = signed_and_confirmed(client, run_tasks, email="lost@example.org")
+    settings.SIGNER_LINK_MAX_AGE = -1
+    page = client.get(links(message)["withdraw"]).content.decode()
+    assert f'action="/pt-br/{BR}/my-links/"' in page
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    settings.SIGNER_LINK_MAX_AGE = 3600
+    response = client.post(
+        f"/pt-br/{BR}/my-links/", {"email": " Lost@Example.org ", "form_token": token}
+    )
+    assert response.status_code == 303
+    assert response["Location"] == f"/pt-br/{BR}/links-sent/"
+    unknown = client.post(
+        f"/pt-br/{BR}/my-links/", {"email": "never@example.org", "form_token": token}
+    )
+    assert unknown["Location"] == response["Location"]
+    run_tasks()
+    fresh = mail.outbox[-1]
+    assert (fresh.to, len(mail.outbox)) == (["lost@example.org"], 2)
+    assert client.post(links(fresh)["withdraw"]).status_code == 303
+    assert not Signature.objects.filter(pk=signature.pk).exists()
+
+
+def test_new_links_form_refuses_a_bad_token_and_foreign_origin(client, br_petition, run_tasks):
+    signed_and_confirmed(client, run_tasks, email="lost@example.org")
+    bad = client.post(f"/pt-br/{BR}/my-links/", {"email": "lost@example.org", "form_token": "x"})
+    foreign = client.post(
+        f"/pt-br/{BR}/my-links/",
+        {"email": "lost@example.org", "form_token": "x"},
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert (bad.status_code, foreign.status_code) == (400, 403)
+    run_tasks()
+    assert len(mail.outbox) == 1
