@@ -194,9 +194,10 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     petition = campaign.petition
     context = campaign_context(request, campaign, "petitions:resend")
-    token = make_form_token(petition_id=petition.pk)
     if request.method != "POST":
-        context["form"] = ResendForm(initial={"form_token": token})
+        context["form"] = ResendForm(
+            initial={"form_token": make_form_token(petition_id=petition.pk)}
+        )
         return public(render(request, "petitions/resend.html", context))
     if not origin_allowed(request):
         return forbidden_origin(request)
@@ -206,17 +207,27 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
         if signature is not None and signature.status == SignatureStatus.PENDING:
             resend_confirmation(petition=petition, email=signature.email)
         return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
+    email = _posted_address(request, petition, context, "petitions/resend.html")
+    if isinstance(email, HttpResponse):
+        return email
+    resend_confirmation(petition=petition, email=email)
+    return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
+
+
+def _posted_address(
+    request: HttpRequest, petition, context: dict, template: str
+) -> str | HttpResponse:
+    """Bind a posted address form (email + form token): the address, or the page with errors."""
     form = ResendForm(request.POST)
     problem = check_form_token(request.POST.get("form_token", ""), petition_id=petition.pk)
-    if problem is not None or not form.is_valid():
-        if problem is not None:
-            context["notice"] = _("This form could not be verified. Please send it again.")
-        form.data = form.data.copy()
-        form.data["form_token"] = token
-        context["form"] = form
-        return private(render(request, "petitions/resend.html", context, status=400))
-    resend_confirmation(petition=petition, email=form.cleaned_data["email"])
-    return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
+    if problem is None and form.is_valid():
+        return form.cleaned_data["email"]
+    if problem is not None:
+        context["notice"] = _("This form could not be verified. Please send it again.")
+    form.data = form.data.copy()
+    form.data["form_token"] = make_form_token(petition_id=petition.pk)
+    context["form"] = form
+    return private(render(request, template, context, status=400))
 
 
 @require_safe
@@ -346,20 +357,15 @@ def new_rights_links(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     petition = campaign.petition
     context = campaign_context(request, campaign, "petitions:new_rights_links")
-    token = make_form_token(petition_id=petition.pk)
     if request.method != "POST":
-        context["form"] = ResendForm(initial={"form_token": token})
+        context["form"] = ResendForm(
+            initial={"form_token": make_form_token(petition_id=petition.pk)}
+        )
         return public(render(request, "petitions/new_rights_links.html", context))
     if not origin_allowed(request):
         return forbidden_origin(request)
-    form = ResendForm(request.POST)
-    problem = check_form_token(request.POST.get("form_token", ""), petition_id=petition.pk)
-    if problem is not None or not form.is_valid():
-        if problem is not None:
-            context["notice"] = _("This form could not be verified. Please send it again.")
-        form.data = form.data.copy()
-        form.data["form_token"] = token
-        context["form"] = form
-        return private(render(request, "petitions/new_rights_links.html", context, status=400))
-    request_rights_links(petition=petition, email=form.cleaned_data["email"])
+    email = _posted_address(request, petition, context, "petitions/new_rights_links.html")
+    if isinstance(email, HttpResponse):
+        return email
+    request_rights_links(petition=petition, email=email)
     return _see_other(reverse("petitions:links_sent", kwargs={"slug": slug}))
