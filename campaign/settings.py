@@ -278,8 +278,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
 
-# Request size limits. Public forms are smaller still (campaign.middleware.PublicFormLimits).
-DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(512 * 1024))
+# Request size limits. Site-wide they stay at Django's 2.5 MB, as ESP webhooks arrive in
+# batches; public forms are capped far lower (campaign.middleware.PublicRequestMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000")
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 PUBLIC_FORM_MAX_BYTES = envint("PUBLIC_FORM_MAX_BYTES", str(16 * 1024))
