@@ -75,18 +75,24 @@ def purge_expired(reschedule: bool = True) -> None:
 
 
 def schedule_purge(*, delay: int = 0) -> bool:
-    """Queue a purge run unless one is already waiting; returns whether one was queued."""
+    """Queue a purge run unless one is already waiting; returns whether one was queued.
+
+    Only with the PostgreSQL task backend, whose queue can be asked what is waiting; with any
+    other backend nothing is queued and a timer runs `manage.py purge_expired` instead.
+    """
     from django.db import transaction
-    from django_tasks.base import TaskResultStatus as ResultStatus
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
+    if not isinstance(purge_expired.get_backend(), DatabaseBackend):
+        return False
     with transaction.atomic():
-        if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-            waiting = DBTaskResult.objects.filter(
-                task_path=purge_expired.module_path, status=ResultStatus.READY
-            )
-            if waiting.select_for_update().exists():
-                return False
+        waiting = DBTaskResult.objects.select_for_update().filter(
+            task_path=purge_expired.module_path, status=TaskResultStatus.READY
+        )
+        if waiting.exists():
+            return False
         run_after = timezone.now() + datetime.timedelta(seconds=delay)
         purge_expired.using(run_after=run_after).enqueue()
     return True

@@ -139,3 +139,21 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_application_logs_never_contain_the_client_address(client, campaigns, caplog):
+    from petitions.tokens import make_form_token
+
+    address = "203.0.113.77"
+    token = make_form_token(petition_id=campaigns[EU].petition.pk)
+    valid = {"name": "Ana", "email": "ana@example.org", "country": "DE", "privacy_consent": "on"}
+    with caplog.at_level("DEBUG"):
+        client.get(f"/en/{EU}/", REMOTE_ADDR=address)
+        client.post(f"/en/{EU}/sign/", {**valid, "form_token": token}, REMOTE_ADDR=address)
+        client.post(f"/en/{EU}/sign/", {"name": ""}, REMOTE_ADDR=address)
+        client.post(f"/en/{EU}/sign/", valid, REMOTE_ADDR=address, HTTP_ORIGIN="https://x.example")
+        client.get("/en/nowhere/", REMOTE_ADDR=address)
+        client.put(f"/en/{EU}/sign/", REMOTE_ADDR=address)
+        client.get(f"/en/{EU}/withdraw/bad/", REMOTE_ADDR=address)
+    assert caplog.records, "the requests above do log (400, 403, 404, 405)"
+    assert address not in caplog.text

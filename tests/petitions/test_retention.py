@@ -174,3 +174,11 @@ def test_purge_schedule_is_idempotent_and_the_task_reschedules_itself(db, settin
         < datetime.timedelta(minutes=61)
     )
     assert waiting.count() == 2
+
+
+def test_purge_is_not_scheduled_on_a_backend_without_a_queryable_queue(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    out = StringIO()
+    call_command("purge_expired", "--schedule", stdout=out)
+    assert out.getvalue().startswith("not scheduled: the task backend is not the database queue")
+    assert schedule_purge() is False

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
+from django_tasks_db.backend import DatabaseBackend
 
 from petitions.retention import purge_expired
+from petitions.tasks import purge_expired as purge_expired_task
 from petitions.tasks import schedule_purge
 
 
@@ -20,8 +22,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, schedule, **options):
         if schedule:
-            queued = schedule_purge()
-            self.stdout.write("purge task queued" if queued else "purge task already waiting")
+            if not isinstance(purge_expired_task.get_backend(), DatabaseBackend):
+                self.stdout.write(
+                    "not scheduled: the task backend is not the database queue; run "
+                    "`manage.py purge_expired` from a timer (docs/SECURITY.md)"
+                )
+            elif schedule_purge():
+                self.stdout.write("purge task queued")
+            else:
+                self.stdout.write("purge task already waiting")
             return
         for line in purge_expired().lines():
             self.stdout.write(line)
