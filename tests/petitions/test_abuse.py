@@ -287,3 +287,34 @@ def test_required_proof_of_work_accepts_a_solution_once(client, eu_petition, set
 def test_pow_rejects_malformed_or_wrong_solutions(db, settings, solution):
     settings.POW_DIFFICULTY_BITS = 30
     assert pow_solved(form_token="1:abc:def", solution=solution) is False
+
+
+def test_admin_releases_and_deletes_held_signatures(admin_client, eu_petition):
+    from petitions.models import Signature as S
+
+    rows = [
+        S.objects.create(
+            petition=eu_petition,
+            name=f"Held {i}",
+            email=f"h{i}@example.org",
+            email_key=f"h{i}@example.org",
+            country="DE",
+            locale="en",
+            held_reason=HeldReason.RATE_IP,
+        )
+        for i in range(3)
+    ]
+    for row in rows:
+        confirm_signature(public_id=row.public_id)
+    assert petition_counts(petition_id=eu_petition.pk).total == 0
+    url = "/admin/petitions/signature/"
+    released = admin_client.post(
+        url, {"action": "release_held", "_selected_action": [rows[0].pk, rows[1].pk]}
+    )
+    assert released.status_code == 302
+    assert petition_counts(petition_id=eu_petition.pk).total == 2
+    admin_client.post(url, {"action": "delete_held", "_selected_action": [r.pk for r in rows]})
+    assert sorted(S.objects.values_list("name", flat=True)) == ["Held 0", "Held 1"]
+    assert petition_counts(petition_id=eu_petition.pk).total == 2
+    page = admin_client.get(url + "?held=yes")
+    assert page.status_code == 200
