@@ -28,30 +28,17 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def rights_links(signature: Signature) -> dict[str, str]:
+def rights_links(signature: Signature) -> dict:
     """Absolute withdraw and data-copy links for the signature, in the active language."""
     slug = signature.petition.campaign.slug
-    return {
-        "withdraw_url": absolute(
-            reverse(
-                "petitions:withdraw",
-                kwargs={
-                    "slug": slug,
-                    "token": make_rights_token(signature.public_id, purpose="withdraw"),
-                },
-            )
-        ),
-        "data_copy_url": absolute(
-            reverse(
-                "petitions:data_copy",
-                kwargs={
-                    "slug": slug,
-                    "token": make_rights_token(signature.public_id, purpose="data"),
-                },
-            )
-        ),
-        "link_max_age_days": settings.SIGNER_LINK_MAX_AGE // 86400,
-    }
+    links = {}
+    for key, url_name, purpose in [
+        ("withdraw_url", "petitions:withdraw", "withdraw"),
+        ("data_copy_url", "petitions:data_copy", "data"),
+    ]:
+        token = make_rights_token(signature.public_id, purpose=purpose)
+        links[key] = absolute(reverse(url_name, kwargs={"slug": slug, "token": token}))
+    return {**links, "link_max_age_days": settings.SIGNER_LINK_MAX_AGE // 86400}
 
 
 def _send(*, signature: Signature, template: str, context: dict) -> bool:
