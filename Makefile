@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint format messages compilemessages check bench clean
+.PHONY: run serve test lint format messages compilemessages check audit bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ compilemessages: $(STAMP)
 check: $(STAMP)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Known vulnerabilities in the installed dependencies (PyPI advisory database; needs network).
+audit: $(STAMP)
+	$(PY) -m campaign.audit
 
 bench: $(STAMP)
 	$(PY) -m bench

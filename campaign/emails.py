@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaign.models import Invitation
-from petitions.emails import _send, absolute
+from petitions.emails import absolute, send_templated
 
 
 def send_invitation(invitation: Invitation) -> None:
@@ -18,7 +18,7 @@ def send_invitation(invitation: Invitation) -> None:
         path = reverse(
             "organize:accept_invitation", kwargs={"token": make_invitation_token(invitation)}
         )
-        _send(
+        send_templated(
             to=invitation.email,
             template="invitation",
             context={

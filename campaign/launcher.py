@@ -14,6 +14,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# gunicorn's default format starts with %(h)s, the client's IP address; this one has none.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 
 def manage(*args: str) -> None:
@@ -26,6 +28,7 @@ def prepare(*, collect_static: bool) -> None:
     compile_catalogs()
     manage("migrate", "--no-input", "-v", "0")
     manage("seed_campaigns")
+    manage("purge_expired", "--schedule")  # the worker then repeats it hourly
     if collect_static:
         manage("collectstatic", "--no-input", "-v", "0")
 
@@ -44,6 +47,9 @@ def web_command(mode: str, port: str) -> list[str]:
             workers,
             "--access-logfile",
             "-" if os.environ.get("ACCESS_LOG") else "/dev/null",
+            # Never the client address (%(h)s) nor the query string: see docs/SECURITY.md.
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
             "--graceful-timeout",
             "10",
         ]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_countries",
+    "csp",
     "anymail",
     "django_tasks",
     "django_tasks_db",
@@ -79,9 +80,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "campaign.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "campaign.middleware.PublicRequestMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -208,14 +212,88 @@ WEBHOOK_RETRY_DELAYS = [30, 120, 600, 3600, 6 * 3600, 24 * 3600]
 # Delivery packages (ZIPs for legislators) are kept this many days, then deleted.
 DELIVERY_PACKAGE_DAYS = envint("DELIVERY_PACKAGE_DAYS", "7")
 
-# Sessions exist only for organizer and partner accounts; public pages never start one.
+# Retention (petitions/retention.py, `manage.py purge_expired`, run hourly by the worker).
+UNCONFIRMED_RETENTION_DAYS = envint("UNCONFIRMED_RETENTION_DAYS", "7")
+ANONYMISE_AFTER_DAYS = envint("ANONYMISE_AFTER_DAYS", "180")
+PURGE_INTERVAL_SECONDS = envint("PURGE_INTERVAL_SECONDS", "3600")
+# Withdraw and data-copy links in every email to a signer.
+SIGNER_LINK_MAX_AGE = envint("SIGNER_LINK_MAX_AGE", str(90 * 24 * 3600))
+DATA_COPY_RATE = os.environ.get("DATA_COPY_RATE", "3/3600")
+
+# Abuse resistance (petitions/abuse.py). Limits are "events/seconds". Over a limit a signature
+# is still accepted with the same answer, but held out of the counts for organizer review.
+# Counters live in Redis when REDIS_URL is set, else in PostgreSQL (petitions/throttle.py).
+RATE_LIMIT_STORE = os.environ.get("RATE_LIMIT_STORE", "cache" if REDIS_URL else "db")
+RATE_LIMIT_CACHE = "default"
+RATE_LIMIT_IP = os.environ.get("RATE_LIMIT_IP", "10/600")
+RATE_LIMIT_DOMAIN = os.environ.get("RATE_LIMIT_DOMAIN", "20/600")
+RATE_LIMIT_PETITION = os.environ.get("RATE_LIMIT_PETITION", "6000/60")
+# Large mailbox providers where many real signers share a domain: no per-domain limit there
+# (the per-address uniqueness and the per-IP limit still apply).
+RATE_LIMIT_DOMAIN_EXEMPT = envlist(
+    "RATE_LIMIT_DOMAIN_EXEMPT",
+    "gmail.com,outlook.com,hotmail.com,live.com,yahoo.com,yahoo.com.br,icloud.com,me.com,"
+    "gmx.de,gmx.net,web.de,t-online.de,orange.fr,free.fr,laposte.net,libero.it,wp.pl,"
+    "o2.pl,onet.pl,seznam.cz,uol.com.br,bol.com.br,terra.com.br,proton.me,protonmail.com",
+)
+MIN_FILL_SECONDS = envint("MIN_FILL_SECONDS", "3")
+POW_DIFFICULTY_BITS = envint("POW_DIFFICULTY_BITS", "18")
+# Reverse proxies of our own in front of the app; only then is X-Forwarded-For believed.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+
+# Hardening. `manage.py check --deploy` is clean with DEBUG=0 and an https SITE_URL.
+HTTPS = SITE_URL.startswith("https://")
+if TRUSTED_PROXY_COUNT and HTTPS:
+    # The proxy must set (and never pass through) X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1" if HTTPS else "0")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if HTTPS else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "1")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # widget frames (/embed/) opt out per view
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "browsing-topics=(), interest-cohort=()"
+)
+# No inline script or style anywhere; a response that already has its own CSP header (the
+# partner widget's frames) keeps it: django-csp never overwrites an existing header.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        # https: because the Mastodon share form redirects to the supporter's own server.
+        "form-action": ["'self'", "https:"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Organizer sessions (public pages set no cookie): secure over https, short, gone at close.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
-SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
+
+# Request size limits. Site-wide they stay at Django's 2.5 MB, as ESP webhooks arrive in
+# batches; public forms are capped far lower (campaign.middleware.PublicRequestMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000")
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+PUBLIC_FORM_MAX_BYTES = envint("PUBLIC_FORM_MAX_BYTES", str(16 * 1024))
+PUBLIC_FORM_MAX_FIELDS = envint("PUBLIC_FORM_MAX_FIELDS", "30")
 
 # Accounts (django-allauth): email login, verified email, TOTP mandatory for organizer areas.
 AUTHENTICATION_BACKENDS = [

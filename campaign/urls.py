@@ -39,6 +39,8 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("organize/", include("campaign.organize_urls")),
+    # ESP tracking webhooks (bounces, complaints): basic auth with ANYMAIL_WEBHOOK_SECRET.
+    path("anymail/", include("anymail.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("petitions.urls")),

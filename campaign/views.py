@@ -120,7 +120,7 @@ def render_campaign_page(
         form.data = form.data.copy()
         form.data["form_token"] = form.initial["form_token"]
     context = campaign_context(request, campaign, "campaign:detail")
-    context.update({"form": form, "notice": notice})
+    context.update({"form": form, "notice": notice, "pow_bits": settings.POW_DIFFICULTY_BITS})
     return render(request, "campaign/detail.html", context, status=status)
 
 

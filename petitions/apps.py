@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = "Petitions"
+
+    def ready(self) -> None:
+        from anymail.signals import tracking
+
+        from petitions.email_health import on_tracking_event
+
+        tracking.connect(on_tracking_event, dispatch_uid="petitions.email_health")

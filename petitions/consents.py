@@ -33,3 +33,12 @@ def record_consents(
             for tid in text_ids
         ]
     )
+
+
+def signature_consents(*, signature_id: int) -> list[Consent]:
+    """The signature's consents with their exact texts, oldest first."""
+    return list(
+        Consent.objects.filter(signature_id=signature_id)
+        .select_related("text")
+        .order_by("given_at", "text__kind")
+    )

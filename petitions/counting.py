@@ -12,7 +12,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Now
 
 from petitions.models import Petition, Signature, SignatureCount, SignatureStatus
 
@@ -22,6 +23,7 @@ _FLUSH = """
 WITH flipped AS (
     UPDATE petitions_signature SET counted = true
     WHERE petition_id = %(petition)s AND status = 'confirmed' AND NOT counted
+      AND held_reason = ''
     RETURNING country, region
 ), grouped AS (
     SELECT country, region, count(*) AS n FROM flipped GROUP BY country, region
@@ -46,6 +48,22 @@ def flush_counts(*, petition_id: int, wait: bool = False) -> bool:
         if acquired:
             cursor.execute(_FLUSH, {"petition": petition_id})
         return acquired
+
+
+def lock_counts(*, petition_id: int) -> None:
+    """Take the petition's counting lock until the end of the current transaction.
+
+    For code that changes counted signatures (withdrawal, release): no flush runs meanwhile.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, petition_id])
+
+
+def uncount(*, petition_id: int, country: str, region: str) -> None:
+    """Take one counted signature out of the stored counts; call under ``lock_counts``."""
+    SignatureCount.objects.filter(
+        petition_id=petition_id, country=country, region=region, count__gt=0
+    ).update(count=F("count") - 1, updated_at=Now())
 
 
 @dataclass(frozen=True)
@@ -92,7 +110,9 @@ def reconcile_counts(*, petition: Petition) -> Reconciliation:
             cursor.execute(_FLUSH, {"petition": petition.pk})
         actual = {
             (str(r["country"]), r["region"]): r["n"]
-            for r in Signature.objects.filter(petition=petition, status=SignatureStatus.CONFIRMED)
+            for r in Signature.objects.filter(
+                petition=petition, status=SignatureStatus.CONFIRMED, held_reason=""
+            )
             .values("country", "region")
             .annotate(n=Count("id"))
         }

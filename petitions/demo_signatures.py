@@ -168,7 +168,7 @@ def _next_number(petition: Petition) -> int:
 _COLUMNS = (
     "public_id, petition_id, name, email, email_key, country, region, postal_code, locale, "
     "status, created_at, confirmed_at, counted, updates_opt_in, partner_id, source, ref, ip_hash, "
-    "embed_origin, partner_opt_in"
+    "embed_origin, partner_opt_in, held_reason"
 )
 
 _UPSERT_COUNT = """
@@ -230,7 +230,7 @@ def seed_signatures(*, petition: Petition, count: int, seed: int | None = None) 
                     f"{email}\t{country}\t{region}\t\t{locale}\tconfirmed\t{minutes[signed]}\t"
                     f"{minutes[confirmed]}\tt\t{'t' if rng.random() < 0.35 else 'f'}\t"
                     f"{partner if partner else chr(92) + 'N'}\t"
-                    f"{'widget' if partner else source}\t\t\t\tf\n"
+                    f"{'widget' if partner else source}\t\t\t\tf\t\n"
                 )
                 counts[country, region] += 1
                 number += 1

@@ -1,6 +1,12 @@
-"""The emails sent to signers, one function per message, each in the signer's language."""
+"""The emails sent to signers, one function per message, each in the signer's language.
+
+Every message carries the signer's rights links (withdraw, copy of my data); no message goes
+to an address that bounced or complained (email_health).
+"""
 
 from __future__ import annotations
+
+import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -9,15 +15,52 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaign.content import campaign_translation
+from petitions.consents import signature_consents
+from petitions.email_health import is_suppressed
 from petitions.models import Signature
-from petitions.tokens import make_confirm_token
+from petitions.rights import signature_data
+from petitions.tokens import make_confirm_token, make_rights_token
+
+logger = logging.getLogger(__name__)
 
 
 def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def _send(*, to: str, template: str, context: dict) -> None:
+def rights_links(signature: Signature) -> dict:
+    """Absolute withdraw and data-copy links for the signature, in the active language."""
+    slug = signature.petition.campaign.slug
+    links = {}
+    for key, url_name, purpose in [
+        ("withdraw_url", "petitions:withdraw", "withdraw"),
+        ("data_copy_url", "petitions:data_copy", "data"),
+    ]:
+        token = make_rights_token(signature.public_id, purpose=purpose)
+        links[key] = absolute(reverse(url_name, kwargs={"slug": slug, "token": token}))
+    return {**links, "link_max_age_days": settings.SIGNER_LINK_MAX_AGE // 86400}
+
+
+def _send(*, signature: Signature, template: str, context: dict) -> bool:
+    """Render and send one message to the signer; False when the address is suppressed."""
+    if is_suppressed(signature.email):
+        logger.info("Not sending %s to signature %s: address suppressed", template, signature.pk)
+        return False
+    campaign = signature.petition.campaign
+    context = {
+        "signature": signature,
+        "campaign": campaign,
+        "content": campaign_translation(campaign, signature.locale),
+        "campaign_url": absolute(reverse("campaign:detail", kwargs={"slug": campaign.slug})),
+        **rights_links(signature),
+        **context,
+    }
+    send_templated(to=signature.email, template=template, context=context)
+    return True
+
+
+def send_templated(*, to: str, template: str, context: dict) -> None:
+    """Render emails/<template>{_subject.txt,.txt,.html} and send them as one message."""
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
@@ -26,26 +69,38 @@ def _send(*, to: str, template: str, context: dict) -> None:
     message.send()
 
 
-def send_confirmation(signature: Signature) -> None:
+def send_confirmation(signature: Signature) -> bool:
     """Send the double opt-in link. Side effect: one email through EMAIL_BACKEND."""
     campaign = signature.petition.campaign
     with translation.override(signature.locale):
-        content = campaign_translation(campaign, signature.locale)
         confirm_path = reverse(
             "petitions:confirm",
             kwargs={"slug": campaign.slug, "token": make_confirm_token(signature.public_id)},
         )
-        _send(
-            to=signature.email,
+        return _send(
+            signature=signature,
             template="confirm",
             context={
-                "signature": signature,
-                "campaign": campaign,
-                "content": content,
                 "confirm_url": absolute(confirm_path),
-                "campaign_url": absolute(
-                    reverse("campaign:detail", kwargs={"slug": campaign.slug})
-                ),
                 "max_age_days": settings.SIGNATURE_CONFIRM_MAX_AGE // 86400,
             },
         )
+
+
+def send_data_copy(signature: Signature) -> bool:
+    """Send the signer every stored field and consent. Side effect: one email."""
+    with translation.override(signature.locale):
+        return _send(
+            signature=signature,
+            template="data_copy",
+            context={
+                "fields": signature_data(signature),
+                "consents": signature_consents(signature_id=signature.pk),
+            },
+        )
+
+
+def send_rights_links(signature: Signature) -> bool:
+    """Send fresh withdraw and data-copy links. Side effect: one email."""
+    with translation.override(signature.locale):
+        return _send(signature=signature, template="rights_links", context={})

@@ -14,7 +14,8 @@ from pyuca import Collator
 from campaign.models import RegionKind
 from petitions.regions import BRAZILIAN_STATES
 
-# A field people never see (hidden by CSS); a bot that fills it is answered but nothing is stored.
+# A field people never see (hidden by CSS, skipped by keyboard and screen readers) that
+# form-filling bots tend to fill; its name is not in SignatureForm so it never shows errors.
 HONEYPOT_FIELD = "website"
 
 

@@ -21,6 +21,17 @@ class Petition(models.Model):
     is_open = models.BooleanField(default=True, help_text="Untick to pause signing.")
     created_at = models.DateTimeField(auto_now_add=True)
     closes_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the petition was handed over; signer data is anonymised "
+        "ANONYMISE_AFTER_DAYS after both closing and delivery.",
+    )
+    require_pow = models.BooleanField(
+        default=False,
+        help_text="Kill switch: every signer's browser must solve a small proof-of-work "
+        "puzzle (needs JavaScript).",
+    )
 
     class Meta:
         constraints = [
@@ -66,6 +77,18 @@ class SignatureStatus(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
 
 
+class HeldReason(models.TextChoices):
+    """Why a signature is held out of the counts until an organizer releases it."""
+
+    NONE = "", "Not held"
+    HONEYPOT = "honeypot", "Honeypot field filled"
+    TOO_FAST = "too_fast", "Form sent too fast"
+    DISPOSABLE = "disposable", "Disposable email domain"
+    RATE_IP = "rate_ip", "Too many signatures from one address"
+    RATE_DOMAIN = "rate_domain", "Too many signatures from one email domain"
+    RATE_PETITION = "rate_petition", "Petition-wide surge limit"
+
+
 class Signature(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
@@ -104,11 +127,26 @@ class Signature(models.Model):
     source = models.CharField(max_length=64, blank=True)
     ref = models.CharField(max_length=64, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
+    held_reason = models.CharField(
+        max_length=16,
+        choices=HeldReason.choices,
+        blank=True,
+        default="",
+        help_text="Suspicious signatures are held out of the counts until released.",
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["petition", "email_key"], name="signature_unique_email_per_petition"
+            ),
+            models.CheckConstraint(
+                condition=Q(held_reason__in=HeldReason.values), name="signature_held_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(counted=False) | Q(held_reason=""),
+                name="signature_counted_only_if_not_held",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=SignatureStatus.values), name="signature_status_valid"
@@ -137,14 +175,19 @@ class Signature(models.Model):
             models.Index(
                 fields=["petition"],
                 name="signature_uncounted",
-                condition=Q(status=SignatureStatus.CONFIRMED, counted=False),
+                condition=Q(status=SignatureStatus.CONFIRMED, counted=False, held_reason=""),
+            ),
+            models.Index(
+                fields=["petition", "held_reason"],
+                name="signature_held",
+                condition=~Q(held_reason=""),
             ),
             models.Index(fields=["status", "created_at"], name="signature_status_created"),
             models.Index(fields=["partner", "status"], name="signature_partner_status"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
+        return f"{self.name} <{self.email}>" if self.anonymised_at is None else str(self.public_id)
 
 
 class ConsentKind(models.TextChoices):
@@ -337,3 +380,39 @@ class DeliveryPackage(models.Model):
     @property
     def filename(self) -> str:
         return self.file_path.rsplit("/", 1)[-1]
+
+
+class SuppressionReason(models.TextChoices):
+    BOUNCED = "bounced", "Hard bounce"
+    REJECTED = "rejected", "Rejected by the email provider"
+    COMPLAINED = "complained", "Spam complaint"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+
+class EmailSuppression(models.Model):
+    """An address no mail is sent to any more, keyed by a keyed hash of its normalised form.
+
+    Only the hash is kept, so the suppression list itself holds no readable address.
+    """
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=16, choices=SuppressionReason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.address_hash[:10]}"
+
+
+class RateCounter(models.Model):
+    """A fixed-window counter for rate limits when no shared cache (Redis) is configured.
+
+    Incremented with one INSERT … ON CONFLICT DO UPDATE, so concurrent requests never
+    slip past a limit; purge_expired deletes windows that have ended.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -26,9 +26,9 @@ _INSERT = """
 INSERT INTO petitions_signature
     (public_id, petition_id, name, email, email_key, country, region, postal_code, locale,
      status, created_at, counted, updates_opt_in, partner_id, source, ref, ip_hash,
-     widget_id, embed_origin, embed_origin_registered, partner_opt_in)
+     widget_id, embed_origin, embed_origin_registered, partner_opt_in, held_reason)
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, false, %s, %s, %s, %s, %s,
-        %s, %s, %s, %s)
+        %s, %s, %s, %s, %s)
 ON CONFLICT (petition_id, email_key) DO NOTHING
 RETURNING id
 """
@@ -53,14 +53,17 @@ def create_signature(
     embed_origin: str = "",
     embed_origin_registered: bool | None = None,
     partner_consent_text_id: int | None = None,
+    held_reason: str = "",
 ) -> SignOutcome:
     """Store a pending signature, its consents, and enqueue its confirmation email.
 
     A second signature with the same normalised email changes nothing, except that a still
     pending signature gets its confirmation email again. ``partner_consent_text_id`` is the
-    shown "keep me informed by <partner>" text when the signer ticked it. Side effects: rows in
+    shown "keep me informed by <partner>" text when the signer ticked it. A signature held for a reason in
+    ``abuse.NO_EMAIL_REASONS`` is stored without sending any email. Side effects: rows in
     petitions_signature and petitions_consent, one queued task; all in one transaction.
     """
+    from petitions.abuse import NO_EMAIL_REASONS
     from petitions.tasks import send_confirmation_email
 
     now = timezone.now()
@@ -91,6 +94,7 @@ def create_signature(
                     embed_origin,
                     embed_origin_registered,
                     partner_opt_in,
+                    held_reason,
                 ],
             )
             row = cursor.fetchone()
@@ -104,12 +108,13 @@ def create_signature(
                     given_at=now,
                     partner_id=partner_id,
                 )
-            send_confirmation_email.enqueue(signature_id=signature_id)
+            if held_reason not in NO_EMAIL_REASONS:
+                send_confirmation_email.enqueue(signature_id=signature_id)
             return SignOutcome(signature_id, True, SignatureStatus.PENDING)
 
         existing = Signature.objects.only("id", "status").get(
             petition=petition, email_key=email_key
         )
-        if existing.status == SignatureStatus.PENDING:
+        if existing.status == SignatureStatus.PENDING and held_reason not in NO_EMAIL_REASONS:
             send_confirmation_email.enqueue(signature_id=existing.pk)
         return SignOutcome(existing.pk, False, existing.status)

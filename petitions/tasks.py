@@ -66,3 +66,63 @@ def delete_expired_delivery_packages() -> int:
     from petitions.delivery import delete_expired_packages
 
     return delete_expired_packages()
+
+
+@task()
+def send_data_copy_email(signature_id: int) -> None:
+    signature = (
+        Signature.objects.select_related("petition__campaign", "partner")
+        .filter(pk=signature_id)
+        .first()
+    )
+    if signature is None or signature.anonymised_at is not None:
+        return  # withdrawn or anonymised meanwhile: nothing to send
+    emails.send_data_copy(signature)
+
+
+@task()
+def send_rights_links_email(signature_id: int) -> None:
+    signature = (
+        Signature.objects.select_related("petition__campaign").filter(pk=signature_id).first()
+    )
+    if signature is None or signature.anonymised_at is not None:
+        return
+    emails.send_rights_links(signature)
+
+
+@task()
+def purge_expired(reschedule: bool = True) -> None:
+    """Run the retention purge, then queue the next run PURGE_INTERVAL_SECONDS later.
+
+    django-tasks has no scheduler, so the task keeps itself going; `manage.py purge_expired
+    --schedule` (run by the launcher) starts the chain when no run is waiting.
+    """
+    from petitions.retention import purge_expired as purge
+
+    purge()
+    if reschedule:
+        schedule_purge(delay=settings.PURGE_INTERVAL_SECONDS)
+
+
+def schedule_purge(*, delay: int = 0) -> bool:
+    """Queue a purge run unless one is already waiting; returns whether one was queued.
+
+    Only with the PostgreSQL task backend, whose queue can be asked what is waiting; with any
+    other backend nothing is queued and a timer runs `manage.py purge_expired` instead.
+    """
+    from django.db import transaction
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(purge_expired.get_backend(), DatabaseBackend):
+        return False
+    with transaction.atomic():
+        waiting = DBTaskResult.objects.select_for_update().filter(
+            task_path=purge_expired.module_path, status=TaskResultStatus.READY
+        )
+        if waiting.exists():
+            return False
+        run_after = timezone.now() + datetime.timedelta(seconds=delay)
+        purge_expired.using(run_after=run_after).enqueue()
+    return True

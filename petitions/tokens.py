@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import enum
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -16,6 +17,11 @@ from django.utils import timezone
 FORM_SALT = "petitions.form"
 CONFIRM_SALT = "petitions.confirm"
 WIDGET_SALT = "petitions.widget-form"
+
+# One salt per purpose, so a link made for one action never works for another.
+WITHDRAW_SALT = "petitions.withdraw"
+DATA_COPY_SALT = "petitions.data-copy"
+RIGHTS_SALTS = {"withdraw": WITHDRAW_SALT, "data": DATA_COPY_SALT}
 
 
 class TokenProblem(enum.Enum):
@@ -91,6 +97,21 @@ def purge_used_nonces() -> int:
     return deleted
 
 
+def form_token_age(token: str) -> float | None:
+    """Seconds since a genuine form token was made; None for a token that is not genuine.
+
+    Read from the TimestampSigner's own timestamp (the last part before the signature), so it
+    works whatever value the token signs.
+    """
+    signer = signing.TimestampSigner(salt=FORM_SALT)
+    try:
+        signer.unsign(token or "")
+        timestamp = signing.b62_decode(token.rsplit(signer.sep, 2)[-2])
+    except (signing.BadSignature, ValueError, IndexError):
+        return None
+    return time.time() - timestamp
+
+
 def make_confirm_token(public_id: uuid.UUID) -> str:
     return signing.TimestampSigner(salt=CONFIRM_SALT).sign(public_id.hex)
 
@@ -114,5 +135,25 @@ def read_confirm_token(token: str) -> LinkToken:
         return LinkToken(None, TokenProblem.INVALID)
     try:
         return LinkToken(uuid.UUID(hex=value), problem)
+    except ValueError:
+        return LinkToken(None, TokenProblem.INVALID)
+
+
+def make_rights_token(public_id: uuid.UUID, *, purpose: str) -> str:
+    """A link token for one of the signer's rights: ``withdraw`` or ``data`` (a copy)."""
+    return signing.TimestampSigner(salt=RIGHTS_SALTS[purpose]).sign(public_id.hex)
+
+
+def read_rights_token(token: str, *, purpose: str) -> LinkToken:
+    """Read a rights link made for ``purpose``; it expires after SIGNER_LINK_MAX_AGE."""
+    signer = signing.TimestampSigner(salt=RIGHTS_SALTS[purpose])
+    try:
+        value = signer.unsign(token, max_age=settings.SIGNER_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        return LinkToken(None, TokenProblem.EXPIRED)
+    except signing.BadSignature:
+        return LinkToken(None, TokenProblem.INVALID)
+    try:
+        return LinkToken(uuid.UUID(hex=value), None)
     except ValueError:
         return LinkToken(None, TokenProblem.INVALID)

@@ -23,12 +23,14 @@ from campaign.views import (
     offered_or_redirect,
     render_campaign_page,
 )
+from petitions.abuse import hold_reason, pow_solved
 from petitions.confirmation import confirm_signature, pending_signature, resend_confirmation
 from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
-from petitions.forms import ResendForm, SignatureForm
+from petitions.forms import HONEYPOT_FIELD, ResendForm, SignatureForm
 from petitions.models import SignatureStatus
 from petitions.partners import partner_signature_count
+from petitions.rights import request_data_copy, request_rights_links, withdraw_signature
 from petitions.sharing import mastodon_share_url, share_links
 from petitions.signing import create_signature
 from petitions.tokens import (
@@ -36,6 +38,7 @@ from petitions.tokens import (
     check_form_token,
     make_form_token,
     read_confirm_token,
+    read_rights_token,
 )
 from petitions.web import client_ip_hash, origin_allowed, private, public
 from petitions.widgets import partner_page_url, widget_for_key
@@ -62,6 +65,12 @@ def privacy_consent_text(content) -> str:
         _("I agree that my signature is processed as the privacy notice describes.")
         + "\n\n"
         + "\n\n".join(content.privacy_paragraphs)
+    )
+
+
+def pow_notice() -> str:
+    return _(
+        "To keep automated floods out, this petition currently asks your browser to solve a small puzzle before signing. This needs JavaScript: please allow JavaScript for this site, or try another browser, and send the form again."
     )
 
 
@@ -98,7 +107,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                 request, campaign, status=403, notice=_("Signing is paused for this petition.")
             )
         )
-    problem = check_form_token(request.POST.get("form_token", ""), petition_id=petition.pk)
+    form_token = request.POST.get("form_token", "")
+    problem = check_form_token(form_token, petition_id=petition.pk)
     if problem is not None:
         notice = (
             _("This form was open for too long. Please check your details and send it again.")
@@ -111,11 +121,25 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
     if not form.is_valid():
         return private(render_campaign_page(request, campaign, form=form, status=400))
+    if petition.require_pow and not pow_solved(
+        form_token=form_token, solution=request.POST.get("pow", "")
+    ):
+        return private(
+            render_campaign_page(request, campaign, form=form, status=400, notice=pow_notice())
+        )
 
     language = translation.get_language()
     data = form.cleaned_data
     text_ids = shown_consent_ids(campaign, language, updates=data["updates_opt_in"])
     widget = widget_for_key(petition=petition, key=data["partner"])
+    ip_hash = client_ip_hash(request)
+    held_reason = hold_reason(
+        petition_id=petition.pk,
+        ip_hash=ip_hash,
+        email=data["email"],
+        form_token=form_token,
+        honeypot=request.POST.get(HONEYPOT_FIELD, ""),
+    )
     create_signature(
         petition=petition,
         partner_id=widget.partner_id if widget else None,
@@ -130,7 +154,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         consent_text_ids=text_ids,
         source=data["source"] or request.GET.get("source", "")[:64],
         ref=data["ref"] or request.GET.get("ref", "")[:64],
-        ip_hash=client_ip_hash(request),
+        ip_hash=ip_hash,
+        held_reason=held_reason,
     )
     return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
 
@@ -186,9 +211,10 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     petition = campaign.petition
     context = campaign_context(request, campaign, "petitions:resend")
-    token = make_form_token(petition_id=petition.pk)
     if request.method != "POST":
-        context["form"] = ResendForm(initial={"form_token": token})
+        context["form"] = ResendForm(
+            initial={"form_token": make_form_token(petition_id=petition.pk)}
+        )
         return public(render(request, "petitions/resend.html", context))
     if not origin_allowed(request):
         return forbidden_origin(request)
@@ -198,17 +224,27 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
         if signature is not None and signature.status == SignatureStatus.PENDING:
             resend_confirmation(petition=petition, email=signature.email)
         return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
+    email = _posted_address(request, petition, context, "petitions/resend.html")
+    if isinstance(email, HttpResponse):
+        return email
+    resend_confirmation(petition=petition, email=email)
+    return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
+
+
+def _posted_address(
+    request: HttpRequest, petition, context: dict, template: str
+) -> str | HttpResponse:
+    """Bind a posted address form (email + form token): the address, or the page with errors."""
     form = ResendForm(request.POST)
     problem = check_form_token(request.POST.get("form_token", ""), petition_id=petition.pk)
-    if problem is not None or not form.is_valid():
-        if problem is not None:
-            context["notice"] = _("This form could not be verified. Please send it again.")
-        form.data = form.data.copy()
-        form.data["form_token"] = token
-        context["form"] = form
-        return private(render(request, "petitions/resend.html", context, status=400))
-    resend_confirmation(petition=petition, email=form.cleaned_data["email"])
-    return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
+    if problem is None and form.is_valid():
+        return form.cleaned_data["email"]
+    if problem is not None:
+        context["notice"] = _("This form could not be verified. Please send it again.")
+    form.data = form.data.copy()
+    form.data["form_token"] = make_form_token(petition_id=petition.pk)
+    context["form"] = form
+    return private(render(request, template, context, status=400))
 
 
 def partner_thanks_query(signature) -> str:
@@ -276,6 +312,11 @@ def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
     if response := offered_or_redirect(campaign, "petitions:privacy"):
         return response
     context = campaign_context(request, campaign, "petitions:privacy")
+    context["retention"] = {
+        "unconfirmed_days": settings.UNCONFIRMED_RETENTION_DAYS,
+        "anonymise_days": settings.ANONYMISE_AFTER_DAYS,
+        "link_days": settings.SIGNER_LINK_MAX_AGE // 86400,
+    }
     return public(render(request, "petitions/privacy.html", context))
 
 
@@ -310,3 +351,73 @@ def api_petition(request: HttpRequest, slug: str) -> HttpResponse:
     response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return public(response, max_age=min(60, settings.PUBLIC_CACHE_SECONDS))
+
+
+RIGHTS_DONE = {"withdraw": "petitions:withdrawn", "data": "petitions:data_sent"}
+
+
+def _rights_view(request: HttpRequest, slug: str, token: str, purpose: str) -> HttpResponse:
+    """A signed rights link: GET shows a confirm button, POST (same origin) acts."""
+    campaign = get_campaign(slug)
+    link = read_rights_token(token, purpose=purpose)
+    signature = pending_signature(public_id=link.public_id) if link.public_id else None
+    if signature is not None and signature.petition.campaign_id != campaign.pk:
+        signature = None
+    context = campaign_context(request, campaign, "campaign:detail")
+    context.update({"purpose": purpose, "contact_email": settings.CONTACT_EMAIL})
+    if signature is None:
+        context["expired"] = link.problem == TokenProblem.EXPIRED
+        context["form"] = ResendForm(
+            initial={"form_token": make_form_token(petition_id=campaign.petition.pk)}
+        )
+        return private(render(request, "petitions/rights_problem.html", context, status=400))
+    if request.method == "POST":
+        if not origin_allowed(request):
+            return forbidden_origin(request)
+        if purpose == "withdraw":
+            withdraw_signature(public_id=signature.public_id)
+        else:
+            request_data_copy(public_id=signature.public_id)
+        return _see_other(reverse(RIGHTS_DONE[purpose], kwargs={"slug": slug}))
+    return private(render(request, "petitions/rights.html", context))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    return _rights_view(request, slug, token, "withdraw")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def data_copy(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    return _rights_view(request, slug, token, "data")
+
+
+@require_safe
+def rights_done(request: HttpRequest, slug: str, purpose: str) -> HttpResponse:
+    campaign = get_campaign(slug)
+    context = campaign_context(request, campaign, "campaign:detail")
+    context["purpose"] = purpose
+    return public(render(request, "petitions/rights_done.html", context))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_rights_links(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask for fresh withdraw and data-copy links by address; the answer never says if it signed."""
+    campaign = get_campaign(slug)
+    petition = campaign.petition
+    context = campaign_context(request, campaign, "petitions:new_rights_links")
+    if request.method != "POST":
+        context["form"] = ResendForm(
+            initial={"form_token": make_form_token(petition_id=petition.pk)}
+        )
+        return public(render(request, "petitions/new_rights_links.html", context))
+    if not origin_allowed(request):
+        return forbidden_origin(request)
+    email = _posted_address(request, petition, context, "petitions/new_rights_links.html")
+    if isinstance(email, HttpResponse):
+        return email
+    request_rights_links(petition=petition, email=email)
+    return _see_other(reverse("petitions:links_sent", kwargs={"slug": slug}))

@@ -27,9 +27,28 @@ def origin_allowed(request: HttpRequest) -> bool:
     return origin in (request_origin(request), settings.SITE_URL)
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The client's address, for hashing only: never store or log it.
+
+    X-Forwarded-For is read only when TRUSTED_PROXY_COUNT proxies of our own stand in front:
+    each appends the address it saw, so the client is the entry that many places from the
+    right; anything further left was written by the client and is ignored. With no trusted
+    proxy the header is ignored entirely, so a spoofed one changes nothing.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < hops:
+        return remote
+    return forwarded[-hops]
+
+
 def client_ip_hash(request: HttpRequest) -> str:
     """A keyed hash of the client address; the key changes every UTC day, the address is never kept."""
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request)
     day = datetime.datetime.now(datetime.UTC).date().isoformat()
     key = hmac.new(settings.SECRET_KEY.encode(), f"ip-hash:{day}".encode(), hashlib.sha256).digest()
     return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from campaign.content import campaign_translation
 from campaign.models import Campaign
 from campaign.views import get_campaign
+from petitions.abuse import hold_reason
 from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, SignatureForm
@@ -221,6 +222,15 @@ def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
         if data["partner_opt_in"]:
             text = partner_consent_text(options.widget.partner)
             partner_text_id = consent_text_id(kind="partner", language=language, text=text)
+        ip_hash = client_ip_hash(request)
+        # The same abuse checks as the hosted form: over a limit, the signature is held.
+        held_reason = hold_reason(
+            petition_id=petition.pk,
+            ip_hash=ip_hash,
+            email=data["email"],
+            form_token="",
+            honeypot="",
+        )
         outcome = sign_through_widget(
             widget=options.widget,
             nonce=token.nonce,
@@ -236,7 +246,8 @@ def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
             partner_consent_text_id=partner_text_id,
             source=options.source,
             ref=options.ref,
-            ip_hash=client_ip_hash(request),
+            ip_hash=ip_hash,
+            held_reason=held_reason,
         )
         if outcome is None:
             notice = token_notice(TokenProblem.REPLAYED)

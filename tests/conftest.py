@@ -20,6 +20,7 @@ compile_catalogs()
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MIN_FILL_SECONDS = 0  # the helpers post at once; tests of the fill time set it
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -82,3 +83,13 @@ def confirm_link(message: mail.EmailMessage) -> str:
     match = CONFIRM_LINK.search(message.body)
     assert match, message.body
     return match.group(0)
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's admin, with the TOTP authenticator the admin requires (MFA middleware)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "password")
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return user

@@ -1,0 +1,75 @@
+"""Small middleware: security headers Django lacks, request limits and clear error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+# Areas with their own, larger forms (organizers, partners, admin) and the ESP webhooks.
+NOT_PUBLIC_PREFIXES = ("/admin/", "/organize/", "/partner/", "/anymail/", "/accounts/")
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response that has none yet."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response
+
+
+def problem_page(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
+    response = render(
+        request, "petitions/problem.html", {"title": title, "message": message}, status=status
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class PublicRequestMiddleware:
+    """Small bodies for public forms, and a readable page instead of an empty 405.
+
+    Public forms have a handful of short fields; a larger body is refused before anything
+    reads it. Must come after LocaleMiddleware, so its pages are in the visitor's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not request.path.startswith(
+            NOT_PUBLIC_PREFIXES
+        ):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.PUBLIC_FORM_MAX_BYTES:
+                return problem_page(
+                    request,
+                    title=_("This form is too large"),
+                    message=_(
+                        "What you sent is larger than this form allows. Please go back, shorten your entries and send the form again."
+                    ),
+                    status=413,
+                )
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            allow = response.get("Allow", "")
+            response = problem_page(
+                request,
+                title=_("This page cannot be used this way"),
+                message=_(
+                    "This address does not accept this kind of request. Please open the page in your browser and use its buttons and forms."
+                ),
+                status=405,
+            )
+            response["Allow"] = allow
+        return response

@@ -1,0 +1,117 @@
+"""Keeping signer data no longer than needed: `manage.py purge_expired` calls ``purge_expired``.
+
+- Unconfirmed signatures are deleted UNCONFIRMED_RETENTION_DAYS after they were made.
+- Once a petition has closed and been delivered, ANONYMISE_AFTER_DAYS after the later of the
+  two its signatures lose everything that identifies a person (name, email, postal code,
+  IP hash, consents, link ids) while their country, region, partner and counted state stay,
+  so the counts by country and region stay true. Its unconfirmed signatures are deleted.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from petitions.models import Petition
+from petitions.throttle import delete_expired_counters
+
+logger = logging.getLogger(__name__)
+
+# Lock the doomed rows first, so a signer confirming at this moment waits and then finds
+# nothing, instead of confirming a row whose consents are already gone.
+_DELETE_PENDING = """
+WITH doomed AS (
+    SELECT id FROM petitions_signature
+    WHERE status = 'pending' AND {where}
+    FOR UPDATE
+), consents AS (
+    DELETE FROM petitions_consent WHERE signature_id IN (SELECT id FROM doomed)
+)
+DELETE FROM petitions_signature s USING doomed WHERE s.id = doomed.id
+RETURNING s.petition_id
+"""
+
+_ANONYMISE = """
+WITH doomed AS (
+    SELECT id FROM petitions_signature
+    WHERE petition_id = %(petition)s AND status = 'confirmed' AND anonymised_at IS NULL
+    FOR UPDATE
+), consents AS (
+    DELETE FROM petitions_consent WHERE signature_id IN (SELECT id FROM doomed)
+)
+UPDATE petitions_signature s
+SET name = '', email = '', postal_code = '', ip_hash = '', updates_opt_in = false,
+    email_key = 'anonymised:' || gen_random_uuid()::text,
+    public_id = gen_random_uuid(), anonymised_at = %(now)s
+FROM doomed WHERE s.id = doomed.id
+RETURNING s.petition_id
+"""
+
+
+@dataclass
+class PurgeReport:
+    unconfirmed_deleted: Counter = field(default_factory=Counter)  # petition slug -> rows
+    anonymised: Counter = field(default_factory=Counter)
+    rate_counters_deleted: int = 0
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"{slug}: deleted {n} unconfirmed signature(s)"
+            for slug, n in sorted(self.unconfirmed_deleted.items())
+        ]
+        lines += [
+            f"{slug}: anonymised {n} signature(s)" for slug, n in sorted(self.anonymised.items())
+        ]
+        lines.append(f"deleted {self.rate_counters_deleted} expired rate counter(s)")
+        return lines
+
+
+def _slugs(petition_ids: list[int]) -> Counter:
+    names = dict(
+        Petition.objects.filter(pk__in=set(petition_ids)).values_list("pk", "campaign__slug")
+    )
+    return Counter(names[pk] for pk in petition_ids)
+
+
+def anonymisable_petitions(*, now: datetime.datetime) -> list[Petition]:
+    """Closed and delivered petitions whose anonymisation period has passed."""
+    cutoff = now - datetime.timedelta(days=settings.ANONYMISE_AFTER_DAYS)
+    return list(
+        Petition.objects.filter(
+            closes_at__lt=cutoff,
+            delivered_at__isnull=False,
+            delivered_at__lt=cutoff,
+        ).select_related("campaign")
+    )
+
+
+def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
+    """Delete expired unconfirmed signatures and anonymise those of finished petitions.
+
+    Side effects: DELETE and UPDATE of signatures and consents, DELETE of rate counters;
+    one log line per petition touched.
+    """
+    now = now or timezone.now()
+    report = PurgeReport()
+    cutoff = now - datetime.timedelta(days=settings.UNCONFIRMED_RETENTION_DAYS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_DELETE_PENDING.format(where="created_at < %s"), [cutoff])
+        report.unconfirmed_deleted.update(_slugs([row[0] for row in cursor.fetchall()]))
+    for petition in anonymisable_petitions(now=now):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_DELETE_PENDING.format(where="petition_id = %s"), [petition.pk])
+            if n := len(cursor.fetchall()):
+                report.unconfirmed_deleted[petition.slug] += n
+            cursor.execute(_ANONYMISE, {"petition": petition.pk, "now": now})
+            if n := len(cursor.fetchall()):
+                report.anonymised[petition.slug] += n
+    report.rate_counters_deleted = delete_expired_counters()
+    for line in report.lines():
+        logger.info("purge_expired: %s", line)
+    return report

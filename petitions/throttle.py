@@ -1,0 +1,69 @@
+"""Fixed-window rate counters shared by every web process.
+
+With REDIS_URL the counters live in Redis (``cache.add`` then ``cache.incr``: both atomic
+there). Without it they live in PostgreSQL, incremented by one ``INSERT … ON CONFLICT DO
+UPDATE … RETURNING``, which is atomic too. Local memory is never used for limits: each
+gunicorn worker would keep its own counters (N workers, N times the limit) and a restart would
+reset them; Django's database cache is no better, as its ``incr`` is a read then a write.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+
+_UPSERT = """
+INSERT INTO petitions_ratecounter (key, count, expires_at) VALUES (%s, 1, %s)
+ON CONFLICT (key) DO UPDATE SET count = petitions_ratecounter.count + 1
+RETURNING count
+"""
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"10/600"`` → (10 events, per 600 seconds)."""
+    limit, _, seconds = rate.partition("/")
+    return int(limit), int(seconds)
+
+
+def hit(key: str, *, window: int) -> int:
+    """Count one event for ``key`` in the current window; the count including this one.
+
+    Side effect: one Redis round trip or one UPSERT (in autocommit, so the row lock is brief).
+    """
+    bucket = int(time.time() // window)
+    # Hashed, so a counter names no address or domain; it lives at most one window anyway.
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    full_key = f"rl:{digest}:{window}:{bucket}"
+    if settings.RATE_LIMIT_STORE == "cache":
+        cache = caches[settings.RATE_LIMIT_CACHE]
+        cache.add(full_key, 0, timeout=window + 1)
+        try:
+            return cache.incr(full_key)
+        except ValueError:  # expired between add and incr: this is the window's first event
+            cache.add(full_key, 1, timeout=window + 1)
+            return 1
+    expires_at = datetime.datetime.fromtimestamp((bucket + 1) * window, datetime.UTC)
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [full_key, expires_at])
+        return cursor.fetchone()[0]
+
+
+def over_limit(key: str, rate: str) -> bool:
+    """Count one event and say whether it goes over ``rate`` (``"limit/seconds"``)."""
+    limit, seconds = parse_rate(rate)
+    return hit(key, window=seconds) > limit
+
+
+def delete_expired_counters() -> int:
+    """Side effect: deletes database counters whose window has ended."""
+    from django.utils import timezone
+
+    from petitions.models import RateCounter
+
+    deleted, _ = RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted

@@ -1,0 +1,184 @@
+"""purge_expired: deletes and anonymises exactly what it should, keeps what it must."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from petitions.confirmation import confirm_signature
+from petitions.consents import consent_text_id, record_consents
+from petitions.counting import flush_counts, petition_counts
+from petitions.models import Consent, RateCounter, Signature, SignatureStatus
+from petitions.retention import purge_expired
+from petitions.tasks import schedule_purge
+from tests.conftest import run_queued_tasks
+
+DAY = datetime.timedelta(days=1)
+
+
+def add(petition, email, *, age_days=0, confirmed=False, country="BR", region="BR-RJ", **extra):
+    signature = Signature.objects.create(
+        petition=petition,
+        name=f"Name of {email}",
+        email=email,
+        email_key=email,
+        country=country,
+        region=region,
+        postal_code="12345-678",
+        locale="en",
+        ip_hash="f" * 64,
+        updates_opt_in=True,
+        **extra,
+    )
+    Signature.objects.filter(pk=signature.pk).update(created_at=timezone.now() - age_days * DAY)
+    text = consent_text_id(kind="privacy", language="en", text="I agree.")
+    record_consents(signature_id=signature.pk, text_ids=[text], given_at=timezone.now())
+    if confirmed:
+        confirm_signature(public_id=signature.public_id)
+    return signature
+
+
+def test_unconfirmed_signatures_are_deleted_after_the_retention_period(
+    br_petition, eu_petition, settings
+):
+    settings.UNCONFIRMED_RETENTION_DAYS = 7
+    old = add(br_petition, "old@example.org", age_days=8)
+    add(eu_petition, "old-eu@example.org", age_days=30, country="DE", region="")
+    young = add(br_petition, "young@example.org", age_days=6)
+    confirmed_old = add(br_petition, "confirmed@example.org", age_days=40, confirmed=True)
+    report = purge_expired()
+    assert dict(report.unconfirmed_deleted) == {
+        "tiremeurostodasuamira": 1,
+        "banfacialrecognitioneu": 1,
+    }
+    assert dict(report.anonymised) == {}
+    assert sorted(Signature.objects.values_list("email", flat=True)) == [
+        "confirmed@example.org",
+        "young@example.org",
+    ]
+    assert not Consent.objects.filter(signature_id=old.pk).exists()
+    assert Consent.objects.filter(signature_id__in=[young.pk, confirmed_old.pk]).count() == 2
+
+
+def close(petition, *, closed_days_ago, delivered_days_ago):
+    now = timezone.now()
+    petition.closes_at = now - closed_days_ago * DAY
+    petition.delivered_at = None if delivered_days_ago is None else now - delivered_days_ago * DAY
+    petition.save()
+
+
+def test_closed_and_delivered_petition_is_anonymised_and_keeps_its_counts(
+    br_petition, eu_petition, settings
+):
+    settings.ANONYMISE_AFTER_DAYS = 180
+    close(br_petition, closed_days_ago=200, delivered_days_ago=190)
+    for i in range(3):
+        add(br_petition, f"rj{i}@example.org", confirmed=True)
+    add(br_petition, "sp@example.org", confirmed=True, region="BR-SP")
+    add(br_petition, "held@example.org", confirmed=True, region="BR-SP", held_reason="rate_ip")
+    add(br_petition, "pending@example.org", age_days=1)
+    # An open petition's signers are kept as they are.
+    kept = add(eu_petition, "eu@example.org", confirmed=True, country="DE", region="")
+    flush_counts(petition_id=br_petition.pk)
+    before = petition_counts(petition_id=br_petition.pk)
+
+    report = purge_expired()
+
+    assert dict(report.anonymised) == {"tiremeurostodasuamira": 5}
+    assert dict(report.unconfirmed_deleted) == {"tiremeurostodasuamira": 1}
+    after = petition_counts(petition_id=br_petition.pk)
+    assert (after.total, after.by_country, after.by_region) == (
+        before.total,
+        before.by_country,
+        before.by_region,
+    )
+    assert (after.total, after.by_region) == (4, {"BR-RJ": 3, "BR-SP": 1})
+    rows = Signature.objects.filter(petition=br_petition)
+    assert rows.count() == 5
+    for row in rows:
+        assert (row.name, row.email, row.postal_code, row.ip_hash) == ("", "", "", "")
+        assert row.email_key.startswith("anonymised:")
+        assert row.updates_opt_in is False
+        assert row.anonymised_at is not None
+        assert row.status == SignatureStatus.CONFIRMED
+    assert len({row.email_key for row in rows}) == 5
+    assert sorted((r.region, r.held_reason) for r in rows) == [
+        ("BR-RJ", ""),
+        ("BR-RJ", ""),
+        ("BR-RJ", ""),
+        ("BR-SP", ""),
+        ("BR-SP", "rate_ip"),
+    ]
+    assert not Consent.objects.filter(signature__petition=br_petition).exists()
+    kept.refresh_from_db()
+    assert (kept.name, kept.email, kept.anonymised_at) == (
+        "Name of eu@example.org",
+        "eu@example.org",
+        None,
+    )
+    assert Consent.objects.filter(signature=kept).count() == 1
+
+    second = purge_expired()
+    assert (dict(second.anonymised), dict(second.unconfirmed_deleted)) == ({}, {})
+
+
+@pytest.mark.parametrize(
+    ("closed_days_ago", "delivered_days_ago"),
+    [(200, None), (200, 10), (10, 200), (-5, 200)],
+    ids=["not-delivered", "delivered-recently", "closed-recently", "still-open"],
+)
+def test_petitions_not_due_are_not_anonymised(
+    br_petition, settings, closed_days_ago, delivered_days_ago
+):
+    settings.ANONYMISE_AFTER_DAYS = 180
+    close(br_petition, closed_days_ago=closed_days_ago, delivered_days_ago=delivered_days_ago)
+    add(br_petition, "keep@example.org", confirmed=True)
+    report = purge_expired()
+    assert dict(report.anonymised) == {}
+    assert Signature.objects.get().email == "keep@example.org"
+
+
+def test_purge_expired_command_logs_what_it_did(br_petition, caplog, settings):
+    settings.UNCONFIRMED_RETENTION_DAYS = 7
+    add(br_petition, "old@example.org", age_days=9)
+    RateCounter.objects.create(key="old", count=3, expires_at=timezone.now() - DAY)
+    RateCounter.objects.create(key="live", count=3, expires_at=timezone.now() + DAY)
+    out = StringIO()
+    with caplog.at_level("INFO", logger="petitions.retention"):
+        call_command("purge_expired", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "tiremeurostodasuamira: deleted 1 unconfirmed signature(s)",
+        "deleted 1 expired rate counter(s)",
+    ]
+    assert "purge_expired: tiremeurostodasuamira: deleted 1 unconfirmed signature(s)" in caplog.text
+    assert list(RateCounter.objects.values_list("key", flat=True)) == ["live"]
+
+
+def test_purge_schedule_is_idempotent_and_the_task_reschedules_itself(db, settings):
+    settings.PURGE_INTERVAL_SECONDS = 3600
+    assert schedule_purge() is True
+    assert schedule_purge() is False
+    out = StringIO()
+    call_command("purge_expired", "--schedule", stdout=out)
+    assert out.getvalue() == "purge task already waiting\n"
+    waiting = DBTaskResult.objects.filter(task_path="petitions.tasks.purge_expired")
+    assert waiting.count() == 1
+    assert run_queued_tasks() == 1
+    next_run = waiting.filter(status="READY").get()
+    assert (
+        datetime.timedelta(minutes=59)
+        < next_run.run_after - timezone.now()
+        < datetime.timedelta(minutes=61)
+    )
+    assert waiting.count() == 2
+
+
+def test_purge_is_not_scheduled_on_a_backend_without_a_queryable_queue(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    out = StringIO()
+    call_command("purge_expired", "--schedule", stdout=out)
+    assert out.getvalue().startswith("not scheduled: the task backend is not the database queue")
+    assert schedule_purge() is False
