@@ -4,15 +4,16 @@ to it. Every query here is filtered by the partner first, so nothing of other pa
 
 from __future__ import annotations
 
+import csv
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from defusedcsv import csv
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 
 from campaign.models import Partner
+from petitions.exports.base import neutralise
 from petitions.models import Petition, Signature, SignatureStatus
 
 SUPPORTER_COLUMNS = ["name", "email", "country", "region", "language", "date"]
@@ -73,7 +74,7 @@ class _Echo:
 
 def supporters_csv(*, partner: Partner) -> Iterator[str]:
     """The opted-in supporters as CSV lines, streamed; cells that could run as spreadsheet
-    formulas (=, +, -, @ ...) are escaped by defusedcsv.
+    formulas (=, +, -, @ ...) are neutralised as in every export.
     """
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(SUPPORTER_COLUMNS)  # BOM: Excel then reads UTF-8
@@ -81,6 +82,5 @@ def supporters_csv(*, partner: Partner) -> Iterator[str]:
         "name", "email", "country", "region", "locale", "confirmed_at"
     )
     for name, email, country, region, locale, confirmed_at in rows.iterator(chunk_size=2000):
-        yield writer.writerow(
-            [name, email, country, region, locale, confirmed_at.date().isoformat()]
-        )
+        cells = [name, email, country, region, locale, confirmed_at.date().isoformat()]
+        yield writer.writerow([neutralise(cell) for cell in cells])
