@@ -6,11 +6,16 @@ a viewer sees counts only.
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.reauthentication import suspend_request
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 
 from campaign.accounts import has_active_totp, mfa_setup_redirect
 from campaign.models import Campaign, CampaignMembership, Role
@@ -66,3 +71,26 @@ def require_role(role: str):
         return wrapper
 
     return decorator
+
+
+def has_recent_mfa(request: HttpRequest) -> bool:
+    """Whether this session passed a TOTP (or recovery code) check within EXPORT_MFA_MAX_AGE."""
+    now = time.time()
+    return any(
+        record.get("method") == "mfa"
+        and record.get("type") in ("totp", "recovery_codes")
+        and now - record.get("at", 0) < settings.EXPORT_MFA_MAX_AGE
+        for record in get_authentication_records(request, request.user)
+    )
+
+
+def recent_mfa_required(view):
+    """Send the organizer through allauth's TOTP reauthentication, then back to this URL."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not has_recent_mfa(request):
+            return suspend_request(request, reverse("mfa_reauthenticate"))
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
-import time
-from functools import wraps
 
-from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.reauthentication import suspend_request
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -34,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
-from campaign.access import require_role, role_satisfies
+from campaign.access import has_recent_mfa, recent_mfa_required, require_role, role_satisfies
 from campaign.models import RegionKind, Role
 from campaign.organize import campaign_title, private_view, tabs
 from petitions import charts, delivery, exports, quorums
@@ -44,29 +41,6 @@ from petitions.models import AuditEvent, DeliveryPackage, Signature, SignatureSt
 from petitions.regions import BRAZILIAN_STATES, region_name
 
 RECENT_SIGNERS = 50
-
-
-def has_recent_mfa(request: HttpRequest) -> bool:
-    """Whether this session passed a TOTP (or recovery code) check within EXPORT_MFA_MAX_AGE."""
-    now = time.time()
-    return any(
-        record.get("method") == "mfa"
-        and record.get("type") in ("totp", "recovery_codes")
-        and now - record.get("at", 0) < settings.EXPORT_MFA_MAX_AGE
-        for record in get_authentication_records(request, request.user)
-    )
-
-
-def recent_mfa_required(view):
-    """Send the organizer through allauth's TOTP reauthentication, then back to this URL."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not has_recent_mfa(request):
-            return suspend_request(request, reverse("mfa_reauthenticate"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def page_context(request: HttpRequest, tab: str) -> dict:

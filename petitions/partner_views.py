@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from campaign.access import recent_mfa_required
 from campaign.content import LANGUAGE_NAMES, offered_languages
 from campaign.models import Partner
 from petitions.audit import record_audit
@@ -65,6 +66,7 @@ def dashboard(request: HttpRequest, partner_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
+@recent_mfa_required
 def export_supporters(request: HttpRequest, partner_id: int) -> HttpResponse:
     """CSV of the supporters who opted in to this partner, and only those; audited."""
     partner = member_partner(request, partner_id)

@@ -2,19 +2,16 @@ import csv
 import io
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext
 
 from campaign.models import PartnerMembership
-from petitions import partner_views
-from petitions.models import Signature
+from petitions.models import AuditEvent, Signature
+from tests.organize.conftest import login, make_user
 from tests.petitions.helpers import sign
 from tests.petitions.widget_helpers import confirm_all, make_partner, widget_sign
 
 BR = "tiremeurostodasuamira"
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture
@@ -45,24 +42,45 @@ def cast(br_petition, client, run_tasks):
     widget_sign(client, BR, ours.key, name="Pending", email="f@example.org", partner_opt_in="on")
     users = {}
     for name, widget in (("ours", ours), ("theirs", theirs)):
-        users[name] = get_user_model().objects.create_user(name, f"{name}@example.org", "pw")
+        users[name] = make_user(f"{name}@example.org")
         PartnerMembership.objects.create(user=users[name], partner=widget.partner)
-    users["outsider"] = get_user_model().objects.create_user("out", "out@example.org", "pw")
-    for user in users.values():
-        TOTP.activate(user, TOTP_SECRET)  # the partner area requires MFA
+    users["outsider"] = make_user("out@example.org")
     return {"ours": ours, "theirs": theirs, "users": users}
 
 
+class AuditLog:
+    """The audit rows written so far, in the shape of record_audit's keyword arguments."""
+
+    def _rows(self) -> list[dict]:
+        return [
+            {
+                "user": e.user,
+                "action": e.action,
+                "petition": e.petition,
+                "rows": e.rows,
+                "detail": e.detail,
+            }
+            for e in AuditEvent.objects.order_by("id")
+        ]
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    def __getitem__(self, index: int) -> dict:
+        return self._rows()[index]
+
+    def __eq__(self, other) -> bool:
+        return self._rows() == other
+
+
 @pytest.fixture
-def audits(monkeypatch):
-    calls = []
-    monkeypatch.setattr(partner_views, "record_audit", lambda **kw: calls.append(kw))
-    return calls
+def audits(db):
+    return AuditLog()
 
 
 def test_partner_export_holds_exactly_its_opted_in_supporters(client, cast, audits):
     partner = cast["ours"].partner
-    client.force_login(cast["users"]["ours"])
+    login(client, cast["users"]["ours"])
     response = client.get(f"/partner/{partner.pk}/supporters.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -90,7 +108,7 @@ def test_partner_export_holds_exactly_its_opted_in_supporters(client, cast, audi
 
 def test_partner_dashboard_counts_only_its_own_signatures(client, cast):
     partner = cast["ours"].partner
-    client.force_login(cast["users"]["ours"])
+    login(client, cast["users"]["ours"])
     response = client.get(f"/partner/{partner.pk}/")
     summary = response.context["summary"]
     day = Signature.objects.get(email="a@example.org").confirmed_at.date()
@@ -108,11 +126,12 @@ def test_partner_dashboard_counts_only_its_own_signatures(client, cast):
 
 
 def test_partner_cannot_open_another_partners_pages(client, cast, audits):
-    client.force_login(cast["users"]["ours"])
+    login(client, cast["users"]["ours"])
     theirs = cast["theirs"].partner
     assert client.get(f"/partner/{theirs.pk}/").status_code == 404
     assert client.get(f"/partner/{theirs.pk}/supporters.csv").status_code == 404
-    client.force_login(cast["users"]["outsider"])
+    client.logout()
+    login(client, cast["users"]["outsider"])
     assert client.get(f"/partner/{cast['ours'].partner.pk}/").status_code == 404
     assert client.get("/partner/").context["partners"].count() == 0
     assert audits == []
@@ -125,14 +144,14 @@ def test_partner_area_needs_login(client, cast):
 
 
 def test_partner_list_shows_the_members_partners(client, cast):
-    client.force_login(cast["users"]["theirs"])
+    login(client, cast["users"]["theirs"])
     assert [p.name for p in client.get("/partner/").context["partners"]] == ["IDEC"]
 
 
 def test_embed_code_generator_builds_snippets_from_the_options(client, cast, settings):
     settings.SITE_URL = "https://petition.example"
     widget = cast["ours"]
-    client.force_login(cast["users"]["ours"])
+    login(client, cast["users"]["ours"])
     response = client.get(
         f"/partner/{widget.partner.pk}/?widget={widget.key}&lang=pt-br&accent=%23005500&compact=1"
     )
@@ -161,10 +180,9 @@ def test_partner_export_queries_do_not_grow_with_rows(client, br_petition, run_t
     from django.test.utils import CaptureQueriesContext
 
     widget = make_partner(br_petition, "Ours", domains=["ours.example"])
-    user = get_user_model().objects.create_user("m", "m@example.org", "pw")
-    TOTP.activate(user, TOTP_SECRET)
+    user = make_user("m@example.org")
     PartnerMembership.objects.create(user=user, partner=widget.partner)
-    client.force_login(user)
+    login(client, user)
 
     def export_queries() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as queries:

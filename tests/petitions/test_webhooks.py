@@ -5,10 +5,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 
 from petitions.models import Signature, WebhookDelivery, WebhookStatus
 from petitions.tasks import deliver_webhook
+from tests.organize.conftest import login, make_user
 from tests.petitions.helpers import sign
 from tests.petitions.widget_helpers import confirm_all, make_partner, widget_sign
 
@@ -178,7 +178,6 @@ def test_webhook_gives_up_after_the_last_retry(client, br_petition, run_tasks, r
 
 
 def test_partner_sees_its_delivery_log(client, br_petition, run_tasks, receivers):
-    from django.contrib.auth import get_user_model
 
     from campaign.models import PartnerMembership
 
@@ -187,10 +186,9 @@ def test_partner_sees_its_delivery_log(client, br_petition, run_tasks, receivers
     widget_sign(client, BR, widget.key, email="a@example.org", partner_opt_in="on")
     confirm_all(client, run_tasks)
     run_tasks()
-    user = get_user_model().objects.create_user("m", "m@example.org", "pw")
-    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # the partner area requires MFA
+    user = make_user("m@example.org")
     PartnerMembership.objects.create(user=user, partner=widget.partner)
-    client.force_login(user)
+    login(client, user)
     response = client.get(f"/partner/{widget.partner.pk}/")
     delivery = WebhookDelivery.objects.get()
     assert list(response.context["deliveries"]) == [delivery]
