@@ -177,7 +177,8 @@ def write_package(
         summary = (
             RegionSummary if campaign.region_kind == RegionKind.BR_STATE else CountrySummary
         )(petition=petition, counts=counts)
-        zf.writestr("summary.csv", b"".join(summary.csv_chunks()))
+        with translation.override(campaign.primary_language):  # not whatever was active
+            zf.writestr("summary.csv", b"".join(summary.csv_chunks()))
         rows = stream_rows(sql, params)
         for place, group in itertools.groupby(rows, key=lambda row: row[0]):
             language = place_language(campaign=campaign, place=place)
