@@ -13,7 +13,7 @@ from campaign.models import Campaign
 from petitions.counting import petition_counts
 from petitions.forms import SignatureForm
 from petitions.tokens import make_form_token
-from petitions.web import public
+from petitions.web import public, served_from_cache
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -100,6 +100,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@served_from_cache
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     if response := offered_or_redirect(campaign, "campaign:detail"):

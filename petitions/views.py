@@ -34,7 +34,7 @@ from petitions.tokens import (
     make_form_token,
     read_confirm_token,
 )
-from petitions.web import client_ip_hash, origin_allowed, private, public
+from petitions.web import client_ip_hash, origin_allowed, private, public, served_from_cache
 
 
 def forbidden_origin(request: HttpRequest) -> HttpResponse:
@@ -239,6 +239,7 @@ def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@served_from_cache
 def api_petition(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     petition = campaign.petition
