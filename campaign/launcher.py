@@ -39,6 +39,12 @@ def web_workers() -> str:
     return os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1)))
 
 
+def gunicorn_version() -> tuple[int, ...]:
+    import gunicorn
+
+    return tuple(gunicorn.version_info)
+
+
 def web_command(mode: str, port: str) -> list[str]:
     host = os.environ.get("HOST", "127.0.0.1")
     if mode != "serve":
@@ -70,6 +76,8 @@ def web_command(mode: str, port: str) -> list[str]:
         "--access-logformat",
         ACCESS_LOG_FORMAT,
     ]
+    if gunicorn_version() >= (27,):
+        command.append("--no-control-socket")  # unused; two instances on one host would share it
     if forwarded := os.environ.get("FORWARDED_ALLOW_IPS"):
         command += ["--forwarded-allow-ips", forwarded]
     return command

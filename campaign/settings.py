@@ -138,6 +138,8 @@ else:
 
 # Seconds the public campaign page and API are kept in this server's cache (0 turns it off).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "5")
+# Seconds a web process may reuse a campaign's rows on the sign path (0 turns it off).
+CAMPAIGN_CACHE_SECONDS = envint("CAMPAIGN_CACHE_SECONDS", "5")
 
 # Background tasks: "db" (PostgreSQL queue, worker `manage.py db_worker`, the default),
 # "rq" (Redis through django-tasks-rq, worker `manage.py rqworker`, for scale-out) or "immediate".

@@ -1,0 +1,1 @@
+"""Load, fault and scale-out benchmarks, run by `make bench` (never by `make test`)."""
