@@ -110,7 +110,7 @@ class Server:
     def __init__(
         self,
         *,
-        database: str,
+        database: str | None,
         env: dict[str, str] | None = None,
         port: int | None = None,
         workdir: Path | None = None,
@@ -121,7 +121,6 @@ class Server:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": database,
             "PORT": str(self.port),
             "HOST": "127.0.0.1",
             "DEBUG": "0",
@@ -133,6 +132,11 @@ class Server:
             "LOG_LEVEL": "WARNING",
             **(env or {}),
         }
+        # No database URL: the launcher starts (and at the end stops) the embedded server.
+        if database:
+            self.env["DATABASE_URL"] = database
+        else:
+            self.env.pop("DATABASE_URL", None)
         self.process: subprocess.Popen | None = None
         self.log_path = self.workdir / f"server-{self.port}.log"
 
@@ -275,3 +279,49 @@ def run_wrk(
     result["ok"] = ok
     result["concurrency"] = concurrency
     return result
+
+
+def setup_django(url: str) -> None:
+    """Configure Django in the benchmark process (to make confirmation links), once."""
+    from django.conf import settings
+
+    if settings.configured:
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ["DATABASE_URL"] = url
+    os.environ["SECRET_KEY"] = BENCH_SECRET_KEY
+    import django
+
+    django.setup()
+
+
+def confirm_link(public_id, *, slug: str, lang: str) -> str:
+    """The path of a confirmation link, as the email to this signature carries it."""
+    import uuid
+
+    from django.core import signing
+
+    from petitions.tokens import CONFIRM_SALT
+
+    signer = signing.TimestampSigner(key=BENCH_SECRET_KEY, salt=CONFIRM_SALT, fallback_keys=[])
+    token = signer.sign(uuid.UUID(str(public_id)).hex)
+    return f"/{lang}/{slug}/confirm/{token}/"
+
+
+def mail_recipients(mail_dir: Path) -> dict[str, int]:
+    """How many messages each address got, from the file-based email backend's files."""
+    import email
+
+    counts: dict[str, int] = {}
+    if not mail_dir.exists():
+        return counts
+    separator = "-" * 79
+    for path in mail_dir.iterdir():
+        for chunk in path.read_text(errors="replace").split(separator):
+            if not chunk.strip():
+                continue
+            message = email.message_from_string(chunk.lstrip("\n"))
+            to = message.get("To")
+            if to:
+                counts[to.strip()] = counts.get(to.strip(), 0) + 1
+    return counts

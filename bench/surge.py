@@ -22,13 +22,14 @@ import urllib.parse
 import psycopg2
 
 from bench.common import (
-    BENCH_SECRET_KEY,
     Server,
+    confirm_link,
     database_url,
     get,
     machine_description,
     require_wrk,
     run_wrk,
+    setup_django,
 )
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -216,17 +217,9 @@ def create_pending(conn, *, petition: int, count: int, tag: str) -> list[str]:
 
 
 def confirm_links_file(public_ids: list[str], path: str) -> str:
-    import uuid
-
-    from django.core import signing
-
-    from petitions.tokens import CONFIRM_SALT
-
-    signer = signing.TimestampSigner(key=BENCH_SECRET_KEY, salt=CONFIRM_SALT, fallback_keys=[])
     with open(path, "w") as handle:
         for public_id in public_ids:
-            token = signer.sign(uuid.UUID(str(public_id)).hex)
-            handle.write(f"/pt-br/{CONFIRM_SLUG}/confirm/{token}/\n")
+            handle.write(confirm_link(public_id, slug=CONFIRM_SLUG, lang="pt-br") + "\n")
     return path
 
 
@@ -378,15 +371,6 @@ def p99(results: list, name: str, concurrency: int) -> float:
     return next(
         r["p99_ms"] for r in results if r["scenario"] == name and r["concurrency"] == concurrency
     )
-
-
-def setup_django(url: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    os.environ["DATABASE_URL"] = url
-    os.environ["SECRET_KEY"] = BENCH_SECRET_KEY
-    import django
-
-    django.setup()
 
 
 def main() -> int:
