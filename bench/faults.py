@@ -311,7 +311,7 @@ def main() -> int:
         print("Waiting for the task worker to send every queued email ...", flush=True)
         left = wait_for_queue(url)
         time.sleep(1)  # the last email's file is closed after its task is marked done
-        return report(load, url, server, tag, db_down, db_up, left)
+        return report(load, url, server, tag, db_down, db_up, left, SECONDS)
     finally:
         server.stop()
         # The launcher stops the embedded server; make sure, as it is ours alone.
@@ -321,7 +321,9 @@ def main() -> int:
             pass
 
 
-def report(load: Load, url: str, server: Server, tag: str, db_down, db_up, left: int) -> int:
+def report(
+    load: Load, url: str, server: Server, tag: str, db_down, db_up, left: int, seconds: int
+) -> int:
     answers = load.answers
     signs = [a for a in answers if a.kind == "sign"]
     confirms = [a for a in answers if a.kind == "confirm"]
@@ -406,7 +408,7 @@ def report(load: Load, url: str, server: Server, tag: str, db_down, db_up, left:
         )
     slow = [a for a in answers if a.seconds >= REQUEST_TIMEOUT - 0.5]
     checks.append((not slow, f"no request hung: {len(slow)} took {REQUEST_TIMEOUT:.0f}s or more"))
-    since = db_up + 5 if db_up is not None else SECONDS / 2
+    since = db_up + 5 if db_up is not None else seconds / 2
     after = [a for a in answers if a.started > since]
     recovered_sign = any(a.kind == "sign" and a.status == 303 for a in after)
     recovered_confirm = any(a.kind == "confirm" and a.status == 303 for a in after)
@@ -419,7 +421,7 @@ def report(load: Load, url: str, server: Server, tag: str, db_down, db_up, left:
             f"the page answers {final_status}",
         )
     )
-    late = [a for a in answers if a.started > SECONDS - 10]
+    late = [a for a in answers if a.started > seconds - 10]
     if late:
         rate = sum(1 for a in late if a.status == 303) / 10
         print(f"Throughput in the last 10 s: {rate:.0f} accepted POSTs/s", flush=True)
