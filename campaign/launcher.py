@@ -125,16 +125,22 @@ def requeue_stalled(worker_id: str) -> None:
 class Child:
     """A supervised process, started again with a short back-off when it dies."""
 
-    def __init__(self, name: str, command, *, on_restart=None):
+    def __init__(self, name: str, command, *, on_restart=None, nice: int = 0):
         self.name = name
         self.command = command
         self.on_restart = on_restart
+        self.nice = nice
         self.process: subprocess.Popen | None = None
         self.restarts = 0
         self.next_start = 0.0
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command(), cwd=BASE_DIR)
+        niceness = self.nice
+        self.process = subprocess.Popen(
+            self.command(),
+            cwd=BASE_DIR,
+            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
+        )
 
     def check(self, now: float) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -180,10 +186,13 @@ def main(mode: str) -> int:
     worker_id = os.environ.get("WORKER_ID", f"worker-{os.uname().nodename}-{port}")
     requeue_stalled(worker_id)  # tasks a previous run's worker held when it was killed
     web = Child("web server", lambda: web_command(mode, port))
+    # On a shared box the web answers first in a surge; emails may lag a few seconds.
+    worker_nice = int(os.environ.get("WORKER_NICE", "10" if mode == "serve" else "0"))
     worker = Child(
         "task worker",
         lambda: worker_command(worker_id),
         on_restart=lambda: requeue_stalled(worker_id),
+        nice=worker_nice,
     )
     children = [web, worker]
     for child in children:
