@@ -4,7 +4,7 @@ Runs `make serve`'s launcher (gunicorn + task worker, DEBUG off) on 127.0.0.1 wi
 bench.settings (the product plus a bare-insert reference view), drives it with wrk, and
 repeats sign/confirm/counting with 5,000,000 signatures stored.
 
-    python -m bench surge            # BENCH_SECONDS=10 per run, BENCH_MAX_REQUESTS=60000
+    python -m bench surge   # BENCH_SECONDS=5 per run, BENCH_ROUNDS=3, BENCH_MAX_REQUESTS=60000
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m bench surge
     BENCH_SKIP_5M=1 python -m bench surge   # without the 5M phase
 """
@@ -32,7 +32,8 @@ from bench.common import (
     setup_django,
 )
 
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "60000"))
 CONCURRENCIES = [16, 64]
 SEED_ROWS = int(os.environ.get("BENCH_SEED_ROWS", "5000000"))
@@ -283,6 +284,39 @@ def measure_counting(conn, *, petition: int, confirm: int = 1000, reads: int = 2
 
 
 def run_scenarios(server: Server, conn, *, names: list[str], concurrencies: list[int]) -> list:
+    """ROUNDS rounds of every scenario, interleaved so that a noisy neighbour hits them alike;
+    each figure is the median over the rounds."""
+    runs = []
+    for number in range(ROUNDS):
+        print(f"  round {number + 1} of {ROUNDS}", flush=True)
+        runs += run_round(server, conn, names=names, concurrencies=concurrencies)
+    results = []
+    for concurrency in concurrencies:
+        for name in names:
+            mine = [r for r in runs if r["scenario"] == name and r["concurrency"] == concurrency]
+            merged = {
+                key: statistics.median(r[key] for r in mine)
+                for key in ("rps", "p50_ms", "p99_ms", "max_ms")
+            }
+            merged.update(
+                scenario=name,
+                concurrency=concurrency,
+                rounds=[r["rps"] for r in mine],
+                status_errors=sum(r["status_errors"] for r in mine),
+                socket_errors=sum(r["socket_errors"] for r in mine),
+            )
+            results.append(merged)
+    print("  medians:", flush=True)
+    for r in results:
+        print(
+            f"  {r['scenario']:<10} c={r['concurrency']:<3} {r['rps']:>8.1f} ok/s  "
+            f"p50 {r['p50_ms']:>7.1f} ms  p99 {r['p99_ms']:>7.1f} ms  rounds {r['rounds']}",
+            flush=True,
+        )
+    return results
+
+
+def run_round(server: Server, conn, *, names: list[str], concurrencies: list[int]) -> list:
     results = []
     origin = server.url
     token = urllib.parse.quote(form_token(server), safe="")
@@ -381,7 +415,7 @@ def main() -> int:
     )
     url = database_url("bench_surge")
     setup_django(url)
-    report: dict = {"machine": machine_description(), "seconds": SECONDS}
+    report: dict = {"machine": machine_description(), "seconds": SECONDS, "rounds": ROUNDS}
 
     print("\nPhase 1: empty database", flush=True)
     with Server(database=url) as server:
