@@ -15,6 +15,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import statistics
 import time
 import urllib.parse
@@ -356,6 +357,30 @@ def run_round(server: Server, conn, *, names: list[str], concurrencies: list[int
                     concurrency=concurrency,
                     seconds=SECONDS,
                 )
+            elif name == "sign-worker-paused":
+                # Diagnostic: the same signing with the email worker stopped (SIGSTOP) during
+                # the run, to show what sending the emails at the same rate costs.
+                worker = server.task_worker()
+                if worker:
+                    os.kill(worker, signal.SIGSTOP)
+                try:
+                    result = run_wrk(
+                        server.url,
+                        script=SIGN_SCRIPT,
+                        script_args=[
+                            prefix,
+                            token,
+                            origin,
+                            str(MAX_REQUESTS),
+                            f"/en/{SIGN_SLUG}/sign/",
+                        ],
+                        concurrency=concurrency,
+                        seconds=SECONDS,
+                    )
+                finally:
+                    if worker:
+                        os.kill(worker, signal.SIGCONT)
+                result["queue_drain_s"] = round(wait_for_queue(conn), 1)
             elif name == "sign":
                 result = run_wrk(
                     server.url,
@@ -421,7 +446,7 @@ def main() -> int:
     with Server(database=url) as server:
         conn = connect(url)
         reset(conn, keep_seed=False)
-        names = ["healthz", "page", "api", "reference", "sign", "confirm"]
+        names = ["healthz", "page", "api", "reference", "sign", "confirm", "sign-worker-paused"]
         results = run_scenarios(server, conn, names=names, concurrencies=CONCURRENCIES)
         rss = server.worker_rss()
         counting = measure_counting(conn, petition=petition_id(conn, SIGN_SLUG))
@@ -439,6 +464,12 @@ def main() -> int:
             f"{100 * rate(results, 'page', c) / rate(results, 'healthz', c):.0f}% and API "
             f"{100 * rate(results, 'api', c) / rate(results, 'healthz', c):.0f}% of /healthz "
             f"({rate(results, 'healthz', c):.0f}/s)"
+        )
+    for c in CONCURRENCIES:
+        summary.append(
+            f"c={c}: with the email worker paused, sign {rate(results, 'sign-worker-paused', c):.0f}/s"
+            f" = {100 * rate(results, 'sign-worker-paused', c) / rate(results, 'reference', c):.0f}%"
+            " of the bare insert (diagnostic)"
         )
     summary.append(
         f"sign at c=64: {rate(results, 'sign', 64):.0f}/s with p99 {p99(results, 'sign', 64):.0f} ms"
