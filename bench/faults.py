@@ -322,7 +322,15 @@ def main() -> int:
 
 
 def report(
-    load: Load, url: str, server: Server, tag: str, db_down, db_up, left: int, seconds: int
+    load: Load,
+    url: str,
+    server: Server,
+    tag: str,
+    db_down,
+    db_up,
+    left: int,
+    seconds: int,
+    title: str = "Fault drill",
 ) -> int:
     answers = load.answers
     signs = [a for a in answers if a.kind == "sign"]
@@ -426,7 +434,7 @@ def report(
         rate = sum(1 for a in late if a.status == 303) / 10
         print(f"Throughput in the last 10 s: {rate:.0f} accepted POSTs/s", flush=True)
 
-    print("\nFault drill", flush=True)
+    print(f"\n{title}", flush=True)
     for passed, text in checks:
         print(f"  {'PASS' if passed else 'FAIL'}  {text}", flush=True)
     return 0 if all(passed for passed, _ in checks) else 1

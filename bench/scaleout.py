@@ -127,7 +127,9 @@ def main() -> int:
             if not key.decode().startswith("rq:workers")
         }
         print(f"rq workers registered: {sorted(workers_seen)}", flush=True)
-        result = report(load, url, servers[0], tag, None, None, left, SECONDS)
+        result = report(
+            load, url, servers[0], tag, None, None, left, SECONDS, title="Scale-out drill"
+        )
         both = all(count > 0 for count in per_port.values()) and len(workers_seen) >= 2
         print(
             f"  {'PASS' if both else 'FAIL'}  both instances answered and two workers ran",
