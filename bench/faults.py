@@ -6,7 +6,7 @@ once, stop PostgreSQL for a few seconds once. Then checks that nothing was lost 
 double-counted, that every email went out, that clients got fast 503s while the database
 was down, and that the service recovered by itself. Prints PASS/FAIL per check.
 
-    python -m bench faults        # FAULTS_SECONDS=60 FAULTS_CLIENTS=16
+    python -m bench faults   # FAULTS_SECONDS=60 FAULTS_CLIENTS=16; FAULTS_KEEP=1 keeps the temp folder
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import http.client
 import os
 import random
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -319,6 +320,8 @@ def main() -> int:
             embedded("stop", pg_dir)
         except subprocess.CalledProcessError:
             pass
+        if not os.environ.get("FAULTS_KEEP"):
+            shutil.rmtree(workdir, ignore_errors=True)  # the throwaway database and mail
 
 
 def report(
