@@ -1,1 +1,1 @@
-"""Benchmarks: run by `make bench` (`python -m bench`), never by `make test`. They print figures."""
+"""Load, export, fault and scale-out benchmarks: run by `make bench`, never by `make test`."""

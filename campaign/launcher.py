@@ -1,6 +1,8 @@
 """`make run` and `make serve`: prepare the database, then run the web server and a task worker.
 
 With no DATABASE_URL it starts the embedded PostgreSQL, and stops it again on Ctrl-C.
+Both children are supervised: one that dies (a crash, kill -9, a database restart that
+broke the worker) is started again, so the service recovers with no manual step.
 """
 
 from __future__ import annotations
@@ -33,27 +35,141 @@ def prepare(*, collect_static: bool) -> None:
         manage("collectstatic", "--no-input", "-v", "0")
 
 
+def web_workers() -> str:
+    """Sync workers, two per core: the sign path waits on PostgreSQL commits, not on Python."""
+    return os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1)))
+
+
+def gunicorn_version() -> tuple[int, ...]:
+    import gunicorn
+
+    return tuple(gunicorn.version_info)
+
+
 def web_command(mode: str, port: str) -> list[str]:
-    if mode == "serve":
-        workers = os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1)))
+    host = os.environ.get("HOST", "127.0.0.1")
+    if mode != "serve":
+        return [PYTHON, "manage.py", "runserver", f"{host}:{port}"]
+    command = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "campaign.wsgi",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        web_workers(),
+        "--worker-class",
+        os.environ.get("GUNICORN_WORKER_CLASS", "sync"),
+        "--threads",
+        os.environ.get("GUNICORN_THREADS", "1"),
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "10",
+        # Recycle workers now and then, so memory stays bounded over days of traffic.
+        "--max-requests",
+        "20000",
+        "--max-requests-jitter",
+        "2000",
+        "--access-logfile",
+        "-" if os.environ.get("ACCESS_LOG") else "/dev/null",
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
+    ]
+    if gunicorn_version() >= (27,):
+        command.append("--no-control-socket")  # unused; two instances on one host would share it
+    if forwarded := os.environ.get("FORWARDED_ALLOW_IPS"):
+        command += ["--forwarded-allow-ips", forwarded]
+    return command
+
+
+def worker_command(worker_id: str) -> list[str]:
+    if os.environ.get("TASK_BACKEND", "db") == "rq":
+        # SimpleWorker runs jobs in-process: forking per job cannot keep up with a surge.
         return [
             PYTHON,
-            "-m",
-            "gunicorn",
-            "campaign.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            workers,
-            "--access-logfile",
-            "-" if os.environ.get("ACCESS_LOG") else "/dev/null",
-            # Never the client address (%(h)s) nor the query string: see docs/SECURITY.md.
-            "--access-logformat",
-            ACCESS_LOG_FORMAT,
-            "--graceful-timeout",
-            "10",
+            "manage.py",
+            "rqworker",
+            "--job-class",
+            "django_tasks_rq.Job",
+            "--worker-class",
+            "rq.worker.SimpleWorker",
+            "--with-scheduler",
+            "--name",
+            worker_id,
+            "default",
         ]
-    return [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}"]
+    return [
+        PYTHON,
+        "manage.py",
+        "db_worker",
+        "--no-startup-delay",
+        "--worker-id",
+        worker_id,
+        "--interval",
+        "0.2",
+    ]
+
+
+def requeue_stalled(worker_id: str) -> None:
+    """Give a dead worker's claimed tasks back to the queue (db backend): at least once."""
+    if os.environ.get("TASK_BACKEND", "db") != "db":
+        return
+    subprocess.run(
+        [PYTHON, "manage.py", "requeue_stalled_tasks", "--worker-id", worker_id],
+        cwd=BASE_DIR,
+        check=False,
+    )
+
+
+class Child:
+    """A supervised process, started again with a short back-off when it dies."""
+
+    def __init__(self, name: str, command, *, on_restart=None, nice: int = 0):
+        self.name = name
+        self.command = command
+        self.on_restart = on_restart
+        self.nice = nice
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+        self.next_start = 0.0
+
+    def start(self) -> None:
+        niceness = self.nice
+        self.process = subprocess.Popen(
+            self.command(),
+            cwd=BASE_DIR,
+            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
+        )
+
+    def check(self, now: float) -> None:
+        if self.process is not None and self.process.poll() is None:
+            return
+        if self.process is not None:
+            print(
+                f"{self.name} exited with {self.process.returncode}; starting it again.",
+                flush=True,
+            )
+            self.process = None
+            self.next_start = now + min(5.0, 0.5 * 2 ** min(self.restarts, 4))
+            self.restarts += 1
+        if now >= self.next_start:
+            if self.on_restart:
+                self.on_restart()
+            self.start()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
+    def wait(self) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
 def main(mode: str) -> int:
@@ -68,12 +184,23 @@ def main(mode: str) -> int:
     os.environ["PORT"] = port
     prepare(collect_static=mode == "serve")
 
-    children = [
-        subprocess.Popen(web_command(mode, port), cwd=BASE_DIR),
-        subprocess.Popen([PYTHON, "manage.py", "db_worker", "--no-startup-delay"], cwd=BASE_DIR),
-    ]
+    worker_id = os.environ.get("WORKER_ID", f"worker-{os.uname().nodename}-{port}")
+    requeue_stalled(worker_id)  # tasks a previous run's worker held when it was killed
+    web = Child("web server", lambda: web_command(mode, port))
+    # On a shared box the web answers first in a surge; emails may lag a few seconds.
+    worker_nice = int(os.environ.get("WORKER_NICE", "10" if mode == "serve" else "0"))
+    worker = Child(
+        "task worker",
+        lambda: worker_command(worker_id),
+        on_restart=lambda: requeue_stalled(worker_id),
+        nice=worker_nice,
+    )
+    children = [web, worker]
+    for child in children:
+        child.start()
+    host = os.environ.get("HOST", "127.0.0.1")
     print(
-        f"Serving on http://127.0.0.1:{port}/ with a task worker. Ctrl-C stops everything.",
+        f"Serving on http://{host}:{port}/ with a task worker. Ctrl-C stops everything.",
         flush=True,
     )
 
@@ -86,23 +213,22 @@ def main(mode: str) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
-        while not stopping and all(child.poll() is None for child in children):
+        while not stopping:
+            now = time.monotonic()
+            for child in children:
+                child.check(now)
             time.sleep(0.3)
     finally:
         for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+            child.stop()
         for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            child.wait()
         if embedded:
             from campaign import embedded_db
 
             embedded_db.stop()
             print("Embedded PostgreSQL stopped.", flush=True)
-    return 0 if stopping else 1
+    return 0
 
 
 if __name__ == "__main__":

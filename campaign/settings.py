@@ -82,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "campaign.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    # ETag and 304 answers for every cacheable page, so a CDN or browser revalidates cheaply.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # A database outage answers a fast 503 with Retry-After instead of a 500 or a hang.
+    "campaign.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -118,13 +122,21 @@ if not os.environ.get("DATABASE_URL"):
     from campaign import embedded_db
 
     os.environ["DATABASE_URL"] = embedded_db.database_url()
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ["DATABASE_URL"],
-        conn_max_age=envint("DB_CONN_MAX_AGE", "60"),
-        conn_health_checks=True,
+
+
+def database(url: str) -> dict:
+    config = dj_database_url.parse(
+        url, conn_max_age=envint("DB_CONN_MAX_AGE", "60"), conn_health_checks=True
     )
-}
+    # Fail fast when the server is unreachable, so clients get a 503 rather than a hang.
+    config.setdefault("OPTIONS", {})["connect_timeout"] = envint("DB_CONNECT_TIMEOUT", "3")
+    return config
+
+
+DATABASES = {"default": database(os.environ["DATABASE_URL"])}
+# Optional read replica for heavy reads such as exports (see campaign/dbrouting.py).
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database(DATABASE_REPLICA_URL)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
@@ -134,15 +146,29 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Seconds the public campaign page and API are kept in this server's cache (0 turns it off).
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "5")
+# Seconds a web process may reuse a campaign's rows on the sign path (0 turns it off).
+CAMPAIGN_CACHE_SECONDS = envint("CAMPAIGN_CACHE_SECONDS", "5")
+
+# Background tasks: "db" (PostgreSQL queue, worker `manage.py db_worker`, the default),
+# "rq" (Redis through django-tasks-rq, worker `manage.py rqworker`, for scale-out) or "immediate".
 TASK_BACKEND = os.environ.get("TASK_BACKEND", "db")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "db": "django_tasks_db.DatabaseBackend",
-            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-        }[TASK_BACKEND],
-    }
+TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "petitions.task_backends.OnCommitRQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+if TASK_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("RQ_REDIS_URL") or REDIS_URL or "redis://127.0.0.1:6379/0",
+            "DEFAULT_TIMEOUT": 300,
+        }
+    }
 
 # Mail: an anymail ESP when EMAIL_ESP names one (its settings come from ANYMAIL_* variables,
 # e.g. EMAIL_ESP=mailgun with ANYMAIL_MAILGUN_API_KEY); otherwise the console plus files in var/mail.
@@ -150,8 +176,8 @@ EMAIL_ESP = os.environ.get("EMAIL_ESP", "")
 if EMAIL_ESP:
     EMAIL_BACKEND = f"anymail.backends.{EMAIL_ESP}.EmailBackend"
 else:
-    EMAIL_BACKEND = "campaign.mail.ConsoleAndFileBackend"
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "campaign.mail.ConsoleAndFileBackend")
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value
     for key, value in os.environ.items()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +19,7 @@ from campaign.share_images import image_version, share_image
 from petitions.counting import petition_counts
 from petitions.forms import SignatureForm
 from petitions.tokens import make_form_token
-from petitions.web import public
+from petitions.web import public, served_from_cache
 
 ATTRIBUTION_PARAMS = ("partner", "source", "ref")
 
@@ -29,7 +31,22 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def get_campaign(slug: str) -> Campaign:
+# slug -> (expires at, campaign): the sign path's per-process copy, see get_campaign.
+_recent_campaigns: dict[str, tuple[float, Campaign]] = {}
+
+
+def get_campaign(slug: str, *, recent: bool = False) -> Campaign:
+    """The campaign with its petition and translations, or 404.
+
+    With ``recent``, a copy up to CAMPAIGN_CACHE_SECONDS old may be returned from this
+    process's memory: the sign POST is the surge's hot path and these rows rarely change
+    (pausing a petition takes effect within those seconds). Callers must not modify it.
+    """
+    seconds = settings.CAMPAIGN_CACHE_SECONDS if recent else 0
+    if seconds > 0:
+        hit = _recent_campaigns.get(slug)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
     campaign = (
         Campaign.objects.select_related("petition")
         .prefetch_related("translations")
@@ -38,6 +55,8 @@ def get_campaign(slug: str) -> Campaign:
     )
     if campaign is None:
         raise Http404
+    if seconds > 0:
+        _recent_campaigns[slug] = (time.monotonic() + seconds, campaign)
     return campaign
 
 
@@ -157,6 +176,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@served_from_cache
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     if response := offered_or_redirect(campaign, "campaign:detail"):

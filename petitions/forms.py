@@ -19,6 +19,26 @@ from petitions.regions import BRAZILIAN_STATES
 HONEYPOT_FIELD = "website"
 
 
+def current_country_choices() -> list[tuple[str, str]]:
+    """The select's options in the active language, from the per-language cache."""
+    language = translation.get_language() or "en"
+    return [("", str(_("Choose your country"))), *country_choices(language)]
+
+
+COUNTRY_CODES = frozenset(code for code, _name in countries)
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """Checks a code against the set of codes: a signature POST builds no 250-item list.
+
+    The choices are a callable, so they are only listed (from a per-language cache) when
+    the form is rendered; copying the field for each form stays cheap.
+    """
+
+    def valid_value(self, value) -> bool:
+        return value in COUNTRY_CODES
+
+
 def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in value)
 
@@ -61,8 +81,9 @@ class SignatureForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    country = forms.ChoiceField(
+    country = CountryChoiceField(
         label=_("Country"),
+        choices=current_country_choices,
         error_messages={
             "required": _("Please choose your country."),
             "invalid_choice": _("Please choose your country from the list."),
@@ -103,10 +124,6 @@ class SignatureForm(forms.Form):
     def __init__(self, *args, region_kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.region_kind = region_kind
-        language = translation.get_language() or "en"
-        self.fields["country"].choices = [("", _("Choose your country"))] + list(
-            country_choices(language)
-        )
         if region_kind == RegionKind.BR_STATE:
             self.fields["region"].choices = [("", _("Choose your state"))] + list(
                 BRAZILIAN_STATES.items()

@@ -40,7 +40,7 @@ from petitions.tokens import (
     read_confirm_token,
     read_rights_token,
 )
-from petitions.web import client_ip_hash, origin_allowed, private, public
+from petitions.web import client_ip_hash, origin_allowed, private, public, served_from_cache
 from petitions.widgets import partner_page_url, widget_for_key
 
 
@@ -96,7 +96,7 @@ def shown_consent_ids(campaign, language: str, *, updates: bool) -> list[int]:
 @csrf_exempt
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_campaign(slug)
+    campaign = get_campaign(slug, recent=True)
     petition = campaign.petition
     if not origin_allowed(request):
         return forbidden_origin(request)
@@ -176,11 +176,18 @@ def check_email(request: HttpRequest, slug: str) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    campaign = get_campaign(slug)
+    campaign = get_campaign(slug, recent=request.method == "POST")
     link = read_confirm_token(token)
     signature = pending_signature(public_id=link.public_id) if link.public_id else None
     if signature is not None and signature.petition.campaign_id != campaign.pk:
         signature = None
+    if request.method == "POST" and signature is not None and link.problem is None:
+        # The hot path under a surge: no page to render, so no counts to read.
+        if not origin_allowed(request):
+            return forbidden_origin(request)
+        signature = confirm_signature(public_id=signature.public_id)
+        thanks_url = reverse("petitions:thanks", kwargs={"slug": slug})
+        return _see_other(thanks_url + partner_thanks_query(signature))
     context = campaign_context(request, campaign, "campaign:detail")
     if signature is None or link.problem is not None:
         context.update(
@@ -193,12 +200,6 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             }
         )
         return private(render(request, "petitions/confirm_problem.html", context, status=400))
-    if request.method == "POST":
-        if not origin_allowed(request):
-            return forbidden_origin(request)
-        signature = confirm_signature(public_id=signature.public_id)
-        thanks_url = reverse("petitions:thanks", kwargs={"slug": slug})
-        return _see_other(thanks_url + partner_thanks_query(signature))
     context["already_confirmed"] = signature.status == SignatureStatus.CONFIRMED
     context["thanks_query"] = partner_thanks_query(signature)
     return private(render(request, "petitions/confirm.html", context))
@@ -321,6 +322,7 @@ def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@served_from_cache
 def api_petition(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     petition = campaign.petition

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 
 
 def request_origin(request: HttpRequest) -> str:
@@ -65,3 +67,40 @@ def public(response: HttpResponse, max_age: int | None = None) -> HttpResponse:
 def private(response: HttpResponse) -> HttpResponse:
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def served_from_cache(view):
+    """Keep a public view's 200 answers in the server's cache for PAGE_CACHE_SECONDS.
+
+    Under a surge most reads then touch neither the database nor the templates; counts are
+    at most that many seconds old (plus the CDN's max-age). Keyed by host and full path,
+    which carries the language prefix. Only cookie-free, publicly cacheable answers are kept.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        seconds = settings.PAGE_CACHE_SECONDS
+        if seconds <= 0 or request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        key = (
+            "page:"
+            + hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+        )
+        if (hit := cache.get(key)) is not None:
+            status, content, headers = hit
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "public" in response.get("Cache-Control", "")
+        ):
+            set_response_etag(response)
+            cache.set(key, (200, response.content, list(response.items())), seconds)
+        return response
+
+    return wrapper

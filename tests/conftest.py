@@ -28,6 +28,9 @@ def _test_settings(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.SITE_URL = "http://testserver"
+    # Tests change campaigns and counts between requests: no short-lived server caches.
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.CAMPAIGN_CACHE_SECONDS = 0
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Each test rolls its consent texts back, so the per-process id cache must forget them.
     consents._text_ids.clear()

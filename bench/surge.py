@@ -1,0 +1,516 @@
+"""Surge benchmark: sign, confirm, page, API and /healthz at concurrency 16 and 64.
+
+Runs `make serve`'s launcher (gunicorn + task worker, DEBUG off) on 127.0.0.1 with
+bench.settings (the product plus a bare-insert reference view), drives it with wrk, and
+repeats sign/confirm/counting with 5,000,000 signatures stored.
+
+    python -m bench surge   # BENCH_SECONDS=5 per run, BENCH_ROUNDS=3, BENCH_MAX_REQUESTS=60000
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m bench surge
+    BENCH_SKIP_5M=1 python -m bench surge   # without the 5M phase
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import statistics
+import time
+import urllib.parse
+
+import psycopg2
+
+from bench.common import (
+    Server,
+    confirm_link,
+    database_url,
+    get,
+    machine_description,
+    require_wrk,
+    run_wrk,
+    setup_django,
+)
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "60000"))
+CONCURRENCIES = [16, 64]
+SEED_ROWS = int(os.environ.get("BENCH_SEED_ROWS", "5000000"))
+SIGN_SLUG = "banfacialrecognitioneu"
+CONFIRM_SLUG = "tiremeurostodasuamira"
+TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+THREAD_IDS = """
+local threads_started = 0
+function setup(thread)
+  threads_started = threads_started + 1
+  thread:set("tid", threads_started)
+end
+"""
+
+SIGN_SCRIPT = (
+    THREAD_IDS
+    + """
+local n = 0
+local sent = 0
+function init(args)
+  prefix = args[1]; token = args[2]; origin = args[3]; limit = tonumber(args[4])
+  path = args[5]
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["Origin"] = origin
+end
+function request()
+  n = n + 1
+  local body = "name=Bench+Signer&email=" .. prefix .. "-" .. tid .. "-" .. n
+    .. "%40example.org&country=DE&postal_code=&privacy_consent=on&form_token=" .. token
+  return wrk.format("POST", path, nil, body)
+end
+function response(status, headers, body)
+  sent = sent + 1
+  if sent >= limit then wrk.thread:stop() end
+end
+"""
+)
+
+CONFIRM_SCRIPT = (
+    THREAD_IDS
+    + """
+local n = 0
+local paths = {}
+function init(args)
+  origin = args[1]; limit = tonumber(args[2])
+  local all = {}
+  for line in io.lines(args[3]) do all[#all + 1] = line end
+  -- each thread takes its own slice of the links: thread tid of T takes every T-th link
+  local T = tonumber(args[4])
+  for i = tid, #all, T do paths[#paths + 1] = all[i] end
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["Origin"] = origin
+end
+function request()
+  n = n + 1
+  if n > #paths then n = #paths end
+  return wrk.format("POST", paths[n], nil, "")
+end
+function response(status, headers, body)
+  if n >= #paths or n >= limit then wrk.thread:stop() end
+end
+"""
+)
+
+REFERENCE_SCRIPT = (
+    THREAD_IDS
+    + """
+local n = 0
+local sent = 0
+function init(args)
+  prefix = args[1]; limit = tonumber(args[2])
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+function request()
+  n = n + 1
+  local body = "name=Bench+Signer&email=" .. prefix .. "-" .. tid .. "-" .. n .. "%40example.org"
+  return wrk.format("POST", "/bench/reference-insert", nil, body)
+end
+function response(status, headers, body)
+  sent = sent + 1
+  if sent >= limit then wrk.thread:stop() end
+end
+"""
+)
+
+GET_SCRIPT = """
+local sent = 0
+function init(args) limit = tonumber(args[1]) end
+function response(status, headers, body)
+  sent = sent + 1
+  if sent >= limit then wrk.thread:stop() end
+end
+"""
+
+
+def connect(url: str):
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    return conn
+
+
+def petition_id(conn, slug: str) -> int:
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.id FROM petitions_petition p JOIN campaign_campaign c"
+            " ON c.id = p.campaign_id WHERE c.slug = %s",
+            [slug],
+        )
+        return cursor.fetchone()[0]
+
+
+def reset(conn, *, keep_seed: bool) -> None:
+    """Remove what earlier benchmark runs added (keeping the 5M seed when asked)."""
+    from bench.reference_app.views import CREATE_TABLES
+
+    with conn.cursor() as cursor:
+        cursor.execute(CREATE_TABLES)
+        cursor.execute("TRUNCATE bench_reference_row, bench_reference_outbox")
+        cursor.execute("TRUNCATE django_tasks_database_dbtaskresult")
+        if keep_seed:
+            cursor.execute("DELETE FROM petitions_consent")
+            cursor.execute("DELETE FROM petitions_signature WHERE email_key NOT LIKE 'seed%%'")
+        else:
+            cursor.execute("TRUNCATE petitions_consent, petitions_signature")
+        cursor.execute("DELETE FROM petitions_signaturecount")
+        if keep_seed:
+            cursor.execute(
+                "INSERT INTO petitions_signaturecount (petition_id, country, region, count,"
+                " updated_at) SELECT petition_id, country, region, count(*), now()"
+                " FROM petitions_signature WHERE counted GROUP BY petition_id, country, region"
+            )
+        cursor.execute("VACUUM ANALYZE petitions_signature")
+
+
+def seed(conn, *, petition: int, rows: int) -> None:
+    """Store `rows` confirmed, counted signatures fast (one INSERT … SELECT per million)."""
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM petitions_signature WHERE email_key LIKE 'seed%%'")
+        have = cursor.fetchone()[0]
+        step = 1_000_000
+        for start in range(have + 1, rows + 1, step):
+            stop = min(rows, start + step - 1)
+            began = time.monotonic()
+            cursor.execute(
+                """
+                INSERT INTO petitions_signature (public_id, petition_id, name, email, email_key,
+                    country, region, postal_code, locale, status, created_at, confirmed_at,
+                    counted, updates_opt_in, source, ref, ip_hash)
+                SELECT md5('seed' || i)::uuid, %(p)s, 'Seed Signer ' || i,
+                    'seed' || i || '@example.org', 'seed' || i || '@example.org',
+                    (ARRAY['DE','FR','IT','ES','PL','NL','BE','PT','AT','SE'])[1 + i %% 10],
+                    '', '', 'en', 'confirmed', now() - interval '1 day', now(), true, false,
+                    '', '', ''
+                FROM generate_series(%(a)s, %(b)s) AS i
+                """,
+                {"p": petition, "a": start, "b": stop},
+            )
+            print(
+                f"  seeded signatures {start:,}-{stop:,} in {time.monotonic() - began:.0f}s",
+                flush=True,
+            )
+
+
+def create_pending(conn, *, petition: int, count: int, tag: str) -> list[str]:
+    """Pending signatures made directly in the database; returns their public ids."""
+    with conn.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO petitions_signature (public_id, petition_id, name, email, email_key,
+                country, region, postal_code, locale, status, created_at, counted,
+                updates_opt_in, source, ref, ip_hash)
+            SELECT gen_random_uuid(), %(p)s, 'Pending Signer', %(t)s || i || '@example.org',
+                %(t)s || i || '@example.org', 'BR', 'BR-SP', '', 'pt-br', 'pending', now(),
+                false, false, '', '', ''
+            FROM generate_series(1, %(n)s) AS i
+            RETURNING public_id
+            """,
+            {"p": petition, "t": tag, "n": count},
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def confirm_links_file(public_ids: list[str], path: str) -> str:
+    with open(path, "w") as handle:
+        for public_id in public_ids:
+            handle.write(confirm_link(public_id, slug=CONFIRM_SLUG, lang="pt-br") + "\n")
+    return path
+
+
+def form_token(server: Server) -> str:
+    status, html = get(f"{server.url}/en/{SIGN_SLUG}/")
+    assert status == 200, status
+    return TOKEN.search(html).group(1)
+
+
+def wait_for_queue(conn, timeout: float = 120) -> float:
+    """Let the task worker send the queued emails, so it does not steal CPU from the next run."""
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM django_tasks_database_dbtaskresult"
+                " WHERE status IN ('READY', 'RUNNING')"
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+        time.sleep(0.5)
+    return time.monotonic() - began
+
+
+def measure_counting(conn, *, petition: int, confirm: int = 1000, reads: int = 200) -> dict:
+    """Database cost of counting: flushing `confirm` new confirmations, and a counts read."""
+    from petitions.counting import _FLUSH, _LOCK_NAMESPACE
+
+    tag = f"count{secrets.token_hex(3)}-"
+    create_pending(conn, petition=petition, count=confirm, tag=tag)
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "UPDATE petitions_signature SET status = 'confirmed', confirmed_at = now()"
+            " WHERE email_key LIKE %s",
+            [tag + "%"],
+        )
+        began = time.perf_counter()
+        cursor.execute("BEGIN")
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, petition])
+        cursor.execute(_FLUSH, {"petition": petition})
+        cursor.execute("COMMIT")
+        flush_ms = (time.perf_counter() - began) * 1000
+        timings = []
+        for _ in range(reads):
+            began = time.perf_counter()
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, petition])
+            cursor.execute(_FLUSH, {"petition": petition})
+            cursor.execute("COMMIT")
+            cursor.execute(
+                "SELECT country, region, count, updated_at FROM petitions_signaturecount"
+                " WHERE petition_id = %s AND count > 0 ORDER BY country, region",
+                [petition],
+            )
+            cursor.fetchall()
+            timings.append((time.perf_counter() - began) * 1000)
+    return {
+        "flush_1000_ms": round(flush_ms, 2),
+        "read_ms_p50": round(statistics.median(timings), 3),
+    }
+
+
+def run_scenarios(server: Server, conn, *, names: list[str], concurrencies: list[int]) -> list:
+    """ROUNDS rounds of every scenario, interleaved so that a noisy neighbour hits them alike;
+    each figure is the median over the rounds."""
+    runs = []
+    for number in range(ROUNDS):
+        print(f"  round {number + 1} of {ROUNDS}", flush=True)
+        runs += run_round(server, conn, names=names, concurrencies=concurrencies)
+    results = []
+    for concurrency in concurrencies:
+        for name in names:
+            mine = [r for r in runs if r["scenario"] == name and r["concurrency"] == concurrency]
+            merged = {
+                key: statistics.median(r[key] for r in mine)
+                for key in ("rps", "p50_ms", "p99_ms", "max_ms")
+            }
+            merged.update(
+                scenario=name,
+                concurrency=concurrency,
+                rounds=[r["rps"] for r in mine],
+                status_errors=sum(r["status_errors"] for r in mine),
+                socket_errors=sum(r["socket_errors"] for r in mine),
+            )
+            results.append(merged)
+    print("  medians:", flush=True)
+    for r in results:
+        print(
+            f"  {r['scenario']:<10} c={r['concurrency']:<3} {r['rps']:>8.1f} ok/s  "
+            f"p50 {r['p50_ms']:>7.1f} ms  p99 {r['p99_ms']:>7.1f} ms  rounds {r['rounds']}",
+            flush=True,
+        )
+    return results
+
+
+def run_round(server: Server, conn, *, names: list[str], concurrencies: list[int]) -> list:
+    results = []
+    origin = server.url
+    token = urllib.parse.quote(form_token(server), safe="")
+    confirm_petition = petition_id(conn, CONFIRM_SLUG)
+    for concurrency in concurrencies:
+        for name in names:
+            prefix = f"b{secrets.token_hex(4)}"
+            if name == "healthz":
+                result = run_wrk(
+                    f"{server.url}/healthz",
+                    script=GET_SCRIPT,
+                    script_args=[str(MAX_REQUESTS)],
+                    concurrency=concurrency,
+                    seconds=SECONDS,
+                )
+            elif name == "page":
+                result = run_wrk(
+                    f"{server.url}/en/{SIGN_SLUG}/",
+                    script=GET_SCRIPT,
+                    script_args=[str(MAX_REQUESTS)],
+                    concurrency=concurrency,
+                    seconds=SECONDS,
+                )
+            elif name == "api":
+                result = run_wrk(
+                    f"{server.url}/api/v1/petitions/{SIGN_SLUG}",
+                    script=GET_SCRIPT,
+                    script_args=[str(MAX_REQUESTS)],
+                    concurrency=concurrency,
+                    seconds=SECONDS,
+                )
+            elif name == "reference":
+                result = run_wrk(
+                    server.url,
+                    script=REFERENCE_SCRIPT,
+                    script_args=[prefix, str(MAX_REQUESTS)],
+                    concurrency=concurrency,
+                    seconds=SECONDS,
+                )
+            elif name == "sign-worker-paused":
+                # Diagnostic: the same signing with the email worker stopped (SIGSTOP) during
+                # the run, to show what sending the emails at the same rate costs.
+                worker = server.task_worker()
+                if worker:
+                    os.kill(worker, signal.SIGSTOP)
+                try:
+                    result = run_wrk(
+                        server.url,
+                        script=SIGN_SCRIPT,
+                        script_args=[
+                            prefix,
+                            token,
+                            origin,
+                            str(MAX_REQUESTS),
+                            f"/en/{SIGN_SLUG}/sign/",
+                        ],
+                        concurrency=concurrency,
+                        seconds=SECONDS,
+                    )
+                finally:
+                    if worker:
+                        os.kill(worker, signal.SIGCONT)
+                result["queue_drain_s"] = round(wait_for_queue(conn), 1)
+            elif name == "sign":
+                result = run_wrk(
+                    server.url,
+                    script=SIGN_SCRIPT,
+                    script_args=[
+                        prefix,
+                        token,
+                        origin,
+                        str(MAX_REQUESTS),
+                        f"/en/{SIGN_SLUG}/sign/",
+                    ],
+                    concurrency=concurrency,
+                    seconds=SECONDS,
+                )
+                result["queue_drain_s"] = round(wait_for_queue(conn), 1)
+            elif name == "confirm":
+                count = min(MAX_REQUESTS, 2500 * SECONDS)
+                ids = create_pending(conn, petition=confirm_petition, count=count, tag=prefix)
+                links = confirm_links_file(ids, str(server.workdir / f"links-{prefix}.txt"))
+                result = run_wrk(
+                    server.url,
+                    script=CONFIRM_SCRIPT,
+                    script_args=[origin, str(MAX_REQUESTS), links, "2"],
+                    concurrency=concurrency,
+                    seconds=SECONDS,
+                )
+            else:
+                raise ValueError(name)
+            result["scenario"] = name
+            print(
+                f"  {name:<10} c={concurrency:<3} {result['rps']:>8.1f} ok/s  "
+                f"p50 {result['p50_ms']:>7.1f} ms  p99 {result['p99_ms']:>7.1f} ms  "
+                f"non-2xx/3xx {result['status_errors']}  socket errors {result['socket_errors']}",
+                flush=True,
+            )
+            results.append(result)
+    return results
+
+
+def rate(results: list, name: str, concurrency: int) -> float:
+    return next(
+        r["rps"] for r in results if r["scenario"] == name and r["concurrency"] == concurrency
+    )
+
+
+def p99(results: list, name: str, concurrency: int) -> float:
+    return next(
+        r["p99_ms"] for r in results if r["scenario"] == name and r["concurrency"] == concurrency
+    )
+
+
+def main() -> int:
+    require_wrk()
+    print(f"Machine: {machine_description()}", flush=True)
+    print(
+        f"Each run: {SECONDS}s, at most {MAX_REQUESTS} requests, wrk -t2, on 127.0.0.1", flush=True
+    )
+    url = database_url("bench_surge")
+    setup_django(url)
+    report: dict = {"machine": machine_description(), "seconds": SECONDS, "rounds": ROUNDS}
+
+    print("\nPhase 1: empty database", flush=True)
+    with Server(database=url) as server:
+        conn = connect(url)
+        reset(conn, keep_seed=False)
+        names = ["healthz", "page", "api", "reference", "sign", "confirm", "sign-worker-paused"]
+        results = run_scenarios(server, conn, names=names, concurrencies=CONCURRENCIES)
+        rss = server.worker_rss()
+        counting = measure_counting(conn, petition=petition_id(conn, SIGN_SLUG))
+        conn.close()
+    report["empty"] = {"results": results, "worker_rss_mb": rss, "counting": counting}
+    print(f"  gunicorn worker RSS after the run: {rss} MB", flush=True)
+    print(f"  counting (database): {counting}", flush=True)
+
+    summary = []
+    for c in CONCURRENCIES:
+        summary.append(
+            f"c={c}: sign {rate(results, 'sign', c):.0f}/s = "
+            f"{100 * rate(results, 'sign', c) / rate(results, 'reference', c):.0f}% of the bare "
+            f"insert ({rate(results, 'reference', c):.0f}/s); page "
+            f"{100 * rate(results, 'page', c) / rate(results, 'healthz', c):.0f}% and API "
+            f"{100 * rate(results, 'api', c) / rate(results, 'healthz', c):.0f}% of /healthz "
+            f"({rate(results, 'healthz', c):.0f}/s)"
+        )
+    for c in CONCURRENCIES:
+        summary.append(
+            f"c={c}: with the email worker paused, sign {rate(results, 'sign-worker-paused', c):.0f}/s"
+            f" = {100 * rate(results, 'sign-worker-paused', c) / rate(results, 'reference', c):.0f}%"
+            " of the bare insert (diagnostic)"
+        )
+    summary.append(
+        f"sign at c=64: {rate(results, 'sign', 64):.0f}/s with p99 {p99(results, 'sign', 64):.0f} ms"
+        f" (target >= 600/s, p99 <= 250 ms); worker RSS max {max(rss or [0]):.0f} MB (<= 150)"
+    )
+
+    if not os.environ.get("BENCH_SKIP_5M"):
+        print(f"\nPhase 2: {SEED_ROWS:,} signatures stored", flush=True)
+        url5 = database_url("bench_surge_5m")
+        # The server migrates the database before seeding can use its tables.
+        with Server(database=url5) as server:
+            conn = connect(url5)
+            seed(conn, petition=petition_id(conn, SIGN_SLUG), rows=SEED_ROWS)
+            reset(conn, keep_seed=True)
+            results5 = run_scenarios(server, conn, names=["sign", "confirm"], concurrencies=[64])
+            counting5 = measure_counting(conn, petition=petition_id(conn, SIGN_SLUG))
+            conn.close()
+        report["seeded"] = {"rows": SEED_ROWS, "results": results5, "counting": counting5}
+        print(f"  counting (database): {counting5}", flush=True)
+        for name in ("sign", "confirm"):
+            before, after = rate(results, name, 64), rate(results5, name, 64)
+            summary.append(
+                f"{name} with {SEED_ROWS:,} stored: {after:.0f}/s vs {before:.0f}/s empty "
+                f"({100 * (after - before) / before:+.0f}%; target >= -20%)"
+            )
+        summary.append(
+            f"counting with {SEED_ROWS:,} stored: flush of 1000 {counting5['flush_1000_ms']} ms vs "
+            f"{counting['flush_1000_ms']} ms, read {counting5['read_ms_p50']} ms vs "
+            f"{counting['read_ms_p50']} ms"
+        )
+
+    print("\nSummary", flush=True)
+    for line in summary:
+        print(f"  {line}", flush=True)
+    report["summary"] = summary
+    out = os.environ.get("BENCH_REPORT")
+    if out:
+        with open(out, "w") as handle:
+            json.dump(report, handle, indent=2, default=str)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
