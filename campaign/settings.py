@@ -253,7 +253,9 @@ RATE_LIMIT_STORE = os.environ.get("RATE_LIMIT_STORE", "cache" if REDIS_URL else 
 RATE_LIMIT_CACHE = "default"
 RATE_LIMIT_IP = os.environ.get("RATE_LIMIT_IP", "10/600")
 RATE_LIMIT_DOMAIN = os.environ.get("RATE_LIMIT_DOMAIN", "20/600")
-RATE_LIMIT_PETITION = os.environ.get("RATE_LIMIT_PETITION", "6000/60")
+# Petition-wide: far above a viral surge (the machine takes a few hundred a second), so only
+# a flood trips it.
+RATE_LIMIT_PETITION = os.environ.get("RATE_LIMIT_PETITION", "60000/60")
 # Large mailbox providers where many real signers share a domain: no per-domain limit there
 # (the per-address uniqueness and the per-IP limit still apply).
 RATE_LIMIT_DOMAIN_EXEMPT = envlist(
