@@ -13,7 +13,7 @@ from django.conf import settings
 
 from petitions.addresses import email_domain
 from petitions.models import HeldReason
-from petitions.throttle import hit, over_limit
+from petitions.throttle import hit, over_limits
 from petitions.tokens import form_token_age
 
 # Held for these reasons, the confirmation email is not sent: a bot filled the form. A person
@@ -34,14 +34,17 @@ def hold_reason(
 
     Every valid signature is counted against the limits per client address, per email
     domain and per petition, so a flood is seen whatever else it trips. Side effect: three
-    counter increments (throttle.hit).
+    counter increments in one statement (throttle.over_limits).
     """
     domain = email_domain(email)
-    rate_ip = over_limit(f"ip:{ip_hash}", settings.RATE_LIMIT_IP) if ip_hash else False
-    rate_domain = domain not in settings.RATE_LIMIT_DOMAIN_EXEMPT and over_limit(
-        f"domain:{domain}", settings.RATE_LIMIT_DOMAIN
-    )
-    rate_petition = over_limit(f"petition:{petition_id}", settings.RATE_LIMIT_PETITION)
+    checks = {"petition": (f"petition:{petition_id}", settings.RATE_LIMIT_PETITION)}
+    if ip_hash:
+        checks["ip"] = (f"ip:{ip_hash}", settings.RATE_LIMIT_IP)
+    if domain not in settings.RATE_LIMIT_DOMAIN_EXEMPT:
+        checks["domain"] = (f"domain:{domain}", settings.RATE_LIMIT_DOMAIN)
+    over = dict(zip(checks, over_limits(list(checks.values())), strict=True))
+    rate_ip, rate_domain = over.get("ip", False), over.get("domain", False)
+    rate_petition = over["petition"]
     if honeypot:
         return HeldReason.HONEYPOT
     age = form_token_age(form_token)

@@ -15,7 +15,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 
 _UPSERT = """
 INSERT INTO petitions_ratecounter (key, count, expires_at) VALUES (%s, 1, %s)
@@ -55,8 +55,43 @@ def hit(key: str, *, window: int) -> int:
 
 def over_limit(key: str, rate: str) -> bool:
     """Count one event and say whether it goes over ``rate`` (``"limit/seconds"``)."""
-    limit, seconds = parse_rate(rate)
-    return hit(key, window=seconds) > limit
+    return over_limits([(key, rate)])[0]
+
+
+def over_limits(checks: list[tuple[str, str]]) -> list[bool]:
+    """Count one event for each (key, rate) and say, in order, which go over their rate.
+
+    In PostgreSQL all counters move in one multi-row UPSERT: one round trip and one commit per
+    signature however many limits apply, with rows locked in key order so that concurrent
+    statements cannot deadlock.
+    """
+    if settings.RATE_LIMIT_STORE == "cache":
+        return [hit(key, window=parse_rate(rate)[1]) > parse_rate(rate)[0] for key, rate in checks]
+    now = time.time()
+    rows = []
+    for key, rate in checks:
+        limit, window = parse_rate(rate)
+        bucket = int(now // window)
+        digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+        expires_at = datetime.datetime.fromtimestamp((bucket + 1) * window, datetime.UTC)
+        rows.append((f"rl:{digest}:{window}:{bucket}", expires_at, limit))
+    values = sorted({(full_key, expires_at) for full_key, expires_at, _ in rows})
+    placeholders = ", ".join(["(%s, 1, %s)"] * len(values))
+    standalone = not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if standalone:
+            # Counters are advisory: a crash may lose the last few increments, so the commit
+            # need not wait for the disk, and the petition's shared row is locked only briefly.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(
+            "INSERT INTO petitions_ratecounter (key, count, expires_at) VALUES "
+            + placeholders
+            + " ON CONFLICT (key) DO UPDATE SET count = petitions_ratecounter.count + 1"
+            " RETURNING key, count",
+            [item for pair in values for item in pair],
+        )
+        counts = dict(cursor.fetchall())
+    return [counts[full_key] > limit for full_key, _, limit in rows]
 
 
 def delete_expired_counters() -> int:
