@@ -56,7 +56,7 @@ def reset(url: str) -> None:
         if cursor.fetchone()[0] is not None:
             cursor.execute(
                 "TRUNCATE petitions_consent, petitions_signature, petitions_signaturecount,"
-                " django_tasks_database_dbtaskresult"
+                " django_tasks_database_dbtaskresult CASCADE"
             )
     conn.close()
 

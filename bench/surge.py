@@ -159,7 +159,7 @@ def reset(conn, *, keep_seed: bool) -> None:
             cursor.execute("DELETE FROM petitions_consent")
             cursor.execute("DELETE FROM petitions_signature WHERE email_key NOT LIKE 'seed%%'")
         else:
-            cursor.execute("TRUNCATE petitions_consent, petitions_signature")
+            cursor.execute("TRUNCATE petitions_consent, petitions_signature CASCADE")
         cursor.execute("DELETE FROM petitions_signaturecount")
         if keep_seed:
             cursor.execute(

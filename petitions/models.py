@@ -125,9 +125,9 @@ class Signature(models.Model):
     )
     # The page that embedded the widget (scheme://host[:port]), and whether its host is one
     # of the widget's registered domains; null for signatures made on our own pages.
-    embed_origin = models.CharField(max_length=255, blank=True)
+    embed_origin = models.CharField(max_length=255, blank=True, default="", db_default="")
     embed_origin_registered = models.BooleanField(null=True, blank=True)
-    partner_opt_in = models.BooleanField(default=False)
+    partner_opt_in = models.BooleanField(default=False, db_default=False)
     source = models.CharField(max_length=64, blank=True)
     ref = models.CharField(max_length=64, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
@@ -136,6 +136,7 @@ class Signature(models.Model):
         choices=HeldReason.choices,
         blank=True,
         default="",
+        db_default="",
         help_text="Suspicious signatures are held out of the counts until released.",
     )
     anonymised_at = models.DateTimeField(null=True, blank=True)
