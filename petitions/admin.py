@@ -56,7 +56,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "held_reason",
         "created_at",
     ]
-    list_filter = ["status", HeldFilter, "held_reason", "petition", "country"]
+    list_filter = ["status", HeldFilter, "held_reason", "petition", "country", "region"]
     search_fields = ["email", "email_key", "name"]
     readonly_fields = [
         "public_id",

@@ -24,13 +24,14 @@ def confirm_signature(*, public_id: uuid.UUID) -> Signature | None:
         confirmed = Signature.objects.filter(
             public_id=public_id, status=SignatureStatus.PENDING
         ).update(status=SignatureStatus.CONFIRMED, confirmed_at=timezone.now())
-        signature = pending_signature(public_id=public_id)
+        signature = find_signature(public_id=public_id)
         if confirmed and signature is not None:
             enqueue_partner_webhook(signature=signature)
     return signature
 
 
-def pending_signature(*, public_id: uuid.UUID) -> Signature | None:
+def find_signature(*, public_id: uuid.UUID) -> Signature | None:
+    """The signature a link names, in whatever state it is; None when it is gone."""
     return (
         Signature.objects.select_related("petition__campaign", "partner", "widget")
         .filter(public_id=public_id)

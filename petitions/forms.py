@@ -61,6 +61,33 @@ def country_choices(language: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(names, key=lambda item: collator().sort_key(item[1])))
 
 
+def email_field() -> forms.EmailField:
+    """The email address field, with the same messages wherever a signer types an address."""
+    return forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Please enter your email address."),
+            "invalid": _("Please enter a valid email address, like name@example.org."),
+            "max_length": _("Please enter an email address of at most %(limit_value)d characters."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+def signer_fields(data: dict, *, locale: str) -> dict:
+    """The signer's details from a valid SignatureForm, as create_signature takes them."""
+    return {
+        "name": data["name"],
+        "email": data["email"],
+        "country": data["country"],
+        "region": data.get("region", ""),
+        "postal_code": data["postal_code"],
+        "locale": locale,
+        "updates_opt_in": data["updates_opt_in"],
+    }
+
+
 class SignatureForm(forms.Form):
     name = forms.CharField(
         label=_("Full name"),
@@ -71,16 +98,7 @@ class SignatureForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        error_messages={
-            "required": _("Please enter your email address."),
-            "invalid": _("Please enter a valid email address, like name@example.org."),
-            "max_length": _("Please enter an email address of at most %(limit_value)d characters."),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = email_field()
     country = CountryChoiceField(
         label=_("Country"),
         choices=current_country_choices,
@@ -169,13 +187,5 @@ class SignatureForm(forms.Form):
 
 
 class ResendForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        error_messages={
-            "required": _("Please enter your email address."),
-            "invalid": _("Please enter a valid email address, like name@example.org."),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = email_field()
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -24,10 +24,10 @@ from campaign.views import (
     render_campaign_page,
 )
 from petitions.abuse import hold_reason, pow_solved
-from petitions.confirmation import confirm_signature, pending_signature, resend_confirmation
+from petitions.confirmation import confirm_signature, find_signature, resend_confirmation
 from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
-from petitions.forms import HONEYPOT_FIELD, ResendForm, SignatureForm
+from petitions.forms import HONEYPOT_FIELD, ResendForm, SignatureForm, signer_fields
 from petitions.models import SignatureStatus
 from petitions.partners import partner_signature_count
 from petitions.rights import request_data_copy, request_rights_links, withdraw_signature
@@ -144,13 +144,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         petition=petition,
         partner_id=widget.partner_id if widget else None,
         widget_id=widget.pk if widget else None,
-        name=data["name"],
-        email=data["email"],
-        country=data["country"],
-        region=data.get("region", ""),
-        postal_code=data["postal_code"],
-        locale=language,
-        updates_opt_in=data["updates_opt_in"],
+        **signer_fields(data, locale=language),
         consent_text_ids=text_ids,
         source=data["source"] or request.GET.get("source", "")[:64],
         ref=data["ref"] or request.GET.get("ref", "")[:64],
@@ -178,7 +172,7 @@ def check_email(request: HttpRequest, slug: str) -> HttpResponse:
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     campaign = get_campaign(slug, recent=request.method == "POST")
     link = read_confirm_token(token)
-    signature = pending_signature(public_id=link.public_id) if link.public_id else None
+    signature = find_signature(public_id=link.public_id) if link.public_id else None
     if signature is not None and signature.petition.campaign_id != campaign.pk:
         signature = None
     if request.method == "POST" and signature is not None and link.problem is None:
@@ -221,7 +215,7 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
         return forbidden_origin(request)
     if link_token := request.POST.get("token"):
         link = read_confirm_token(link_token)
-        signature = pending_signature(public_id=link.public_id) if link.public_id else None
+        signature = find_signature(public_id=link.public_id) if link.public_id else None
         if signature is not None and signature.status == SignatureStatus.PENDING:
             resend_confirmation(petition=petition, email=signature.email)
         return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
@@ -362,7 +356,7 @@ def _rights_view(request: HttpRequest, slug: str, token: str, purpose: str) -> H
     """A signed rights link: GET shows a confirm button, POST (same origin) acts."""
     campaign = get_campaign(slug)
     link = read_rights_token(token, purpose=purpose)
-    signature = pending_signature(public_id=link.public_id) if link.public_id else None
+    signature = find_signature(public_id=link.public_id) if link.public_id else None
     if signature is not None and signature.petition.campaign_id != campaign.pk:
         signature = None
     context = campaign_context(request, campaign, "campaign:detail")

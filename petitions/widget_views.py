@@ -27,7 +27,7 @@ from campaign.views import get_campaign
 from petitions.abuse import hold_reason
 from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
-from petitions.forms import HONEYPOT_FIELD, SignatureForm
+from petitions.forms import HONEYPOT_FIELD, SignatureForm, signer_fields
 from petitions.models import Widget
 from petitions.tokens import TokenProblem, make_widget_token, read_widget_token
 from petitions.views import partner_consent_text, shown_consent_ids
@@ -235,13 +235,7 @@ def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
             widget=options.widget,
             nonce=token.nonce,
             embed_origin=options.origin,
-            name=data["name"],
-            email=data["email"],
-            country=data["country"],
-            region=data.get("region", ""),
-            postal_code=data["postal_code"],
-            locale=language,
-            updates_opt_in=data["updates_opt_in"],
+            **signer_fields(data, locale=language),
             consent_text_ids=text_ids,
             partner_consent_text_id=partner_text_id,
             source=options.source,
