@@ -9,7 +9,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from petitions.addresses import normalise_email
-from petitions.consents import record_consents
 from petitions.models import Petition, Signature, SignatureStatus
 
 
@@ -23,14 +22,25 @@ class SignOutcome:
 
 
 _INSERT = """
-INSERT INTO petitions_signature
-    (public_id, petition_id, name, email, email_key, country, region, postal_code, locale,
-     status, created_at, counted, updates_opt_in, partner_id, source, ref, ip_hash,
-     widget_id, embed_origin, embed_origin_registered, partner_opt_in, held_reason)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, false, %s, %s, %s, %s, %s,
-        %s, %s, %s, %s, %s)
-ON CONFLICT (petition_id, email_key) DO NOTHING
-RETURNING id
+WITH signature AS (
+    INSERT INTO petitions_signature
+        (public_id, petition_id, name, email, email_key, country, region, postal_code, locale,
+         status, created_at, counted, updates_opt_in, partner_id, source, ref, ip_hash,
+         widget_id, embed_origin, embed_origin_registered, partner_opt_in, held_reason)
+    VALUES (%(public_id)s, %(petition_id)s, %(name)s, %(email)s, %(email_key)s, %(country)s,
+            %(region)s, %(postal_code)s, %(locale)s, 'pending', %(now)s, false,
+            %(updates_opt_in)s, %(partner_id)s, %(source)s, %(ref)s, %(ip_hash)s, %(widget_id)s,
+            %(embed_origin)s, %(embed_origin_registered)s, %(partner_opt_in)s, %(held_reason)s)
+    ON CONFLICT (petition_id, email_key) DO NOTHING
+    RETURNING id
+), consents AS (
+    -- The consents go in with the signature: one statement, one round trip.
+    INSERT INTO petitions_consent (signature_id, text_id, given_at, partner_id)
+    SELECT signature.id, shown.text_id, %(now)s, shown.partner_id
+    FROM signature, unnest(%(text_ids)s::bigint[], %(consent_partner_ids)s::bigint[])
+        AS shown(text_id, partner_id)
+)
+SELECT id FROM signature
 """
 
 
@@ -70,44 +80,43 @@ def create_signature(
     email = email.strip()
     email_key = normalise_email(email)
     partner_opt_in = partner_consent_text_id is not None and partner_id is not None
+    text_ids = list(consent_text_ids)
+    consent_partner_ids: list[int | None] = [None] * len(text_ids)
+    if partner_opt_in:
+        text_ids.append(partner_consent_text_id)
+        consent_partner_ids.append(partner_id)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
                 _INSERT,
-                [
-                    uuid.uuid4(),
-                    petition.pk,
-                    name,
-                    email,
-                    email_key,
-                    country,
-                    region,
-                    postal_code,
-                    locale,
-                    now,
-                    updates_opt_in,
-                    partner_id,
-                    source,
-                    ref,
-                    ip_hash,
-                    widget_id,
-                    embed_origin,
-                    embed_origin_registered,
-                    partner_opt_in,
-                    held_reason,
-                ],
+                {
+                    "public_id": uuid.uuid4(),
+                    "petition_id": petition.pk,
+                    "name": name,
+                    "email": email,
+                    "email_key": email_key,
+                    "country": country,
+                    "region": region,
+                    "postal_code": postal_code,
+                    "locale": locale,
+                    "now": now,
+                    "updates_opt_in": updates_opt_in,
+                    "partner_id": partner_id,
+                    "source": source,
+                    "ref": ref,
+                    "ip_hash": ip_hash,
+                    "widget_id": widget_id,
+                    "embed_origin": embed_origin,
+                    "embed_origin_registered": embed_origin_registered,
+                    "partner_opt_in": partner_opt_in,
+                    "held_reason": held_reason,
+                    "text_ids": text_ids,
+                    "consent_partner_ids": consent_partner_ids,
+                },
             )
             row = cursor.fetchone()
         if row is not None:
             signature_id = row[0]
-            record_consents(signature_id=signature_id, text_ids=consent_text_ids, given_at=now)
-            if partner_opt_in:
-                record_consents(
-                    signature_id=signature_id,
-                    text_ids=[partner_consent_text_id],
-                    given_at=now,
-                    partner_id=partner_id,
-                )
             if held_reason not in NO_EMAIL_REASONS:
                 send_confirmation_email.enqueue(signature_id=signature_id)
             return SignOutcome(signature_id, True, SignatureStatus.PENDING)

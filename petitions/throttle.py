@@ -77,14 +77,14 @@ def over_limits(checks: list[tuple[str, str]]) -> list[bool]:
         rows.append((f"rl:{digest}:{window}:{bucket}", expires_at, limit))
     values = sorted({(full_key, expires_at) for full_key, expires_at, _ in rows})
     placeholders = ", ".join(["(%s, 1, %s)"] * len(values))
-    standalone = not connection.in_atomic_block
+    # Counters are advisory: a crash may lose the last few increments, so (in a transaction of
+    # their own) the commit need not wait for the disk and the petition's shared row is locked
+    # only briefly. Sent with the UPSERT, in the same round trip.
+    prefix = "" if connection.in_atomic_block else "SET LOCAL synchronous_commit TO OFF; "
     with transaction.atomic(), connection.cursor() as cursor:
-        if standalone:
-            # Counters are advisory: a crash may lose the last few increments, so the commit
-            # need not wait for the disk, and the petition's shared row is locked only briefly.
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
-            "INSERT INTO petitions_ratecounter (key, count, expires_at) VALUES "
+            prefix
+            + "INSERT INTO petitions_ratecounter (key, count, expires_at) VALUES "
             + placeholders
             + " ON CONFLICT (key) DO UPDATE SET count = petitions_ratecounter.count + 1"
             " RETURNING key, count",
