@@ -227,6 +227,41 @@ def flush_and_recount(url: str) -> tuple[dict, dict]:
     return stored, actual
 
 
+def prepare_drill(url: str, *, tag: str, region: str, page_url: str) -> tuple[list, str]:
+    """20,000 pending signatures with their confirmation links, and the sign form's token.
+
+    Side effect: inserts the pending signatures into the drill's database.
+    """
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.id FROM petitions_petition p JOIN campaign_campaign c"
+            " ON c.id = p.campaign_id WHERE c.slug = %s",
+            [CONFIRM_SLUG],
+        )
+        petition = cursor.fetchone()[0]
+        # Pending signatures to confirm during the drill (their emails are not checked).
+        cursor.execute(
+            """
+            INSERT INTO petitions_signature (public_id, petition_id, name, email, email_key,
+                country, region, postal_code, locale, status, created_at, counted,
+                updates_opt_in, source, ref, ip_hash)
+            SELECT gen_random_uuid(), %(p)s, 'Pending Signer', %(t)s || i || '@example.org',
+                'pre-' || %(t)s || i || '@example.org', 'BR', %(r)s, '', 'pt-br',
+                'pending', now(), false, false, '', '', ''
+            FROM generate_series(1, 20000) AS i RETURNING public_id
+            """,
+            {"p": petition, "t": tag, "r": region},
+        )
+        public_ids = [str(row[0]) for row in cursor.fetchall()]
+    conn.close()
+    links = [(pid, confirm_link(pid, slug=CONFIRM_SLUG, lang="pt-br")) for pid in public_ids]
+    _, html = get(page_url)
+    token = html.split('name="form_token" value="', 1)[1].split('"', 1)[0]
+    return links, token
+
+
 def main() -> int:
     print(f"Machine: {machine_description()}", flush=True)
     workdir = Path(tempfile.mkdtemp(prefix="bench-faults-"))
@@ -240,33 +275,9 @@ def main() -> int:
     events: list[tuple[float, str]] = []
     try:
         tag = f"f{secrets.token_hex(3)}"
-        conn = psycopg2.connect(url)
-        conn.autocommit = True
-        with conn.cursor() as cursor:
-            cursor.execute(
-                "SELECT p.id FROM petitions_petition p JOIN campaign_campaign c"
-                " ON c.id = p.campaign_id WHERE c.slug = %s",
-                [CONFIRM_SLUG],
-            )
-            confirm_petition = cursor.fetchone()[0]
-            # Pending signatures to confirm during the drill (their emails are not checked).
-            cursor.execute(
-                """
-                INSERT INTO petitions_signature (public_id, petition_id, name, email, email_key,
-                    country, region, postal_code, locale, status, created_at, counted,
-                    updates_opt_in, source, ref, ip_hash)
-                SELECT gen_random_uuid(), %(p)s, 'Pending Signer', %(t)s || i || '@example.org',
-                    'pre-' || %(t)s || i || '@example.org', 'BR', 'BR-RJ', '', 'pt-br',
-                    'pending', now(), false, false, '', '', ''
-                FROM generate_series(1, 20000) AS i RETURNING public_id
-                """,
-                {"p": confirm_petition, "t": tag},
-            )
-            public_ids = [str(row[0]) for row in cursor.fetchall()]
-        conn.close()
-        links = [(pid, confirm_link(pid, slug=CONFIRM_SLUG, lang="pt-br")) for pid in public_ids]
-        status, html = get(f"{server.url}/en/{SIGN_SLUG}/")
-        token = html.split('name="form_token" value="', 1)[1].split('"', 1)[0]
+        links, token = prepare_drill(
+            url, tag=tag, region="BR-RJ", page_url=f"{server.url}/en/{SIGN_SLUG}/"
+        )
 
         load = Load([server.port], token, links, tag)
         print(f"Load: {CLIENTS} clients, {SECONDS}s of sign and confirm POSTs", flush=True)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import psycopg2
 
-from bench.common import Server, confirm_link, database_url, get, machine_description, setup_django
-from bench.faults import CLIENTS, CONFIRM_SLUG, SIGN_SLUG, Load, report
+from bench.common import Server, database_url, machine_description, setup_django
+from bench.faults import CLIENTS, SIGN_SLUG, Load, prepare_drill, report
 
 SECONDS = int(os.environ.get("SCALEOUT_SECONDS", "30"))
 REDIS_URL = os.environ.get("SCALEOUT_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -83,32 +83,9 @@ def main() -> int:
             server.start(timeout=180)
         print(f"Instances: {', '.join(s.url for s in servers)}; Redis {REDIS_URL}", flush=True)
         tag = f"s{secrets.token_hex(3)}"
-        conn = psycopg2.connect(url)
-        conn.autocommit = True
-        with conn.cursor() as cursor:
-            cursor.execute(
-                "SELECT p.id FROM petitions_petition p JOIN campaign_campaign c"
-                " ON c.id = p.campaign_id WHERE c.slug = %s",
-                [CONFIRM_SLUG],
-            )
-            petition = cursor.fetchone()[0]
-            cursor.execute(
-                """
-                INSERT INTO petitions_signature (public_id, petition_id, name, email, email_key,
-                    country, region, postal_code, locale, status, created_at, counted,
-                    updates_opt_in, source, ref, ip_hash)
-                SELECT gen_random_uuid(), %(p)s, 'Pending Signer', %(t)s || i || '@example.org',
-                    'pre-' || %(t)s || i || '@example.org', 'BR', 'BR-MG', '', 'pt-br',
-                    'pending', now(), false, false, '', '', ''
-                FROM generate_series(1, 20000) AS i RETURNING public_id
-                """,
-                {"p": petition, "t": tag},
-            )
-            public_ids = [str(row[0]) for row in cursor.fetchall()]
-        conn.close()
-        links = [(pid, confirm_link(pid, slug=CONFIRM_SLUG, lang="pt-br")) for pid in public_ids]
-        _, html = get(f"{servers[0].url}/en/{SIGN_SLUG}/")
-        token = html.split('name="form_token" value="', 1)[1].split('"', 1)[0]
+        links, token = prepare_drill(
+            url, tag=tag, region="BR-MG", page_url=f"{servers[0].url}/en/{SIGN_SLUG}/"
+        )
 
         load = Load([s.port for s in servers], token, links, tag)
         print(f"Load: {CLIENTS} clients split across both, {SECONDS}s", flush=True)
