@@ -10,13 +10,14 @@ import datetime
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from campaign.dbrouting import read_only_alias
 from petitions.counting import PetitionCounts, petition_counts
 from petitions.exports.base import Exporter, yes_no
 from petitions.models import Signature, SignatureStatus
@@ -27,8 +28,9 @@ FETCH_ROWS = 5000
 
 
 def stream_batches(sql: str, params: Sequence) -> Iterator[list[tuple]]:
-    """Rows of a query in batches through a server-side cursor (constant memory)."""
-    with connection.chunked_cursor() as cursor:
+    """Rows of a query in batches through a server-side cursor (constant memory), read from the
+    replica when one is configured (DATABASE_REPLICA_URL)."""
+    with connections[read_only_alias()].chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(FETCH_ROWS):
             yield rows
