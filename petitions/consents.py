@@ -21,20 +21,6 @@ def consent_text_id(*, kind: str, language: str, text: str) -> int:
     return _text_ids[digest]
 
 
-def record_consents(
-    *, signature_id: int, text_ids: list[int], given_at, partner_id: int | None = None
-) -> None:
-    """Side effect: inserts one Consent row per text, given to ``partner_id`` when set."""
-    Consent.objects.bulk_create(
-        [
-            Consent(
-                signature_id=signature_id, text_id=tid, given_at=given_at, partner_id=partner_id
-            )
-            for tid in text_ids
-        ]
-    )
-
-
 def signature_consents(*, signature_id: int) -> list[Consent]:
     """The signature's consents with their exact texts, oldest first."""
     return list(

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from petitions.models import Petition
 from petitions.throttle import delete_expired_counters
+from petitions.tokens import purge_used_nonces
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class PurgeReport:
     unconfirmed_deleted: Counter = field(default_factory=Counter)  # petition slug -> rows
     anonymised: Counter = field(default_factory=Counter)
     rate_counters_deleted: int = 0
+    used_nonces_deleted: int = 0
 
     def lines(self) -> list[str]:
         lines = [
@@ -69,6 +71,7 @@ class PurgeReport:
             f"{slug}: anonymised {n} signature(s)" for slug, n in sorted(self.anonymised.items())
         ]
         lines.append(f"deleted {self.rate_counters_deleted} expired rate counter(s)")
+        lines.append(f"deleted {self.used_nonces_deleted} spent widget form token(s)")
         return lines
 
 
@@ -94,7 +97,8 @@ def anonymisable_petitions(*, now: datetime.datetime) -> list[Petition]:
 def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
     """Delete expired unconfirmed signatures and anonymise those of finished petitions.
 
-    Side effects: DELETE and UPDATE of signatures and consents, DELETE of rate counters;
+    Side effects: DELETE and UPDATE of signatures and consents, DELETE of rate counters and of
+    the nonces of widget form tokens that have expired anyway;
     one log line per petition touched.
     """
     now = now or timezone.now()
@@ -112,6 +116,7 @@ def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
             if n := len(cursor.fetchall()):
                 report.anonymised[petition.slug] += n
     report.rate_counters_deleted = delete_expired_counters()
+    report.used_nonces_deleted = purge_used_nonces()
     for line in report.lines():
         logger.info("purge_expired: %s", line)
     return report

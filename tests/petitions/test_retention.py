@@ -9,9 +9,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from petitions.confirmation import confirm_signature
-from petitions.consents import consent_text_id, record_consents
+from petitions.consents import consent_text_id
 from petitions.counting import flush_counts, petition_counts
-from petitions.models import Consent, RateCounter, Signature, SignatureStatus
+from petitions.models import Consent, RateCounter, Signature, SignatureStatus, UsedFormNonce
 from petitions.retention import purge_expired
 from petitions.tasks import schedule_purge
 from tests.conftest import run_queued_tasks
@@ -35,7 +35,7 @@ def add(petition, email, *, age_days=0, confirmed=False, country="BR", region="B
     )
     Signature.objects.filter(pk=signature.pk).update(created_at=timezone.now() - age_days * DAY)
     text = consent_text_id(kind="privacy", language="en", text="I agree.")
-    record_consents(signature_id=signature.pk, text_ids=[text], given_at=timezone.now())
+    Consent.objects.create(signature=signature, text_id=text, given_at=timezone.now())
     if confirmed:
         confirm_signature(public_id=signature.public_id)
     return signature
@@ -146,15 +146,19 @@ def test_purge_expired_command_logs_what_it_did(br_petition, caplog, settings):
     add(br_petition, "old@example.org", age_days=9)
     RateCounter.objects.create(key="old", count=3, expires_at=timezone.now() - DAY)
     RateCounter.objects.create(key="live", count=3, expires_at=timezone.now() + DAY)
+    UsedFormNonce.objects.create(nonce="spent-long-ago", used_at=timezone.now() - 3 * DAY)
+    UsedFormNonce.objects.create(nonce="spent-just-now", used_at=timezone.now())
     out = StringIO()
     with caplog.at_level("INFO", logger="petitions.retention"):
         call_command("purge_expired", stdout=out)
     assert out.getvalue().splitlines() == [
         "tiremeurostodasuamira: deleted 1 unconfirmed signature(s)",
         "deleted 1 expired rate counter(s)",
+        "deleted 1 spent widget form token(s)",
     ]
     assert "purge_expired: tiremeurostodasuamira: deleted 1 unconfirmed signature(s)" in caplog.text
     assert list(RateCounter.objects.values_list("key", flat=True)) == ["live"]
+    assert list(UsedFormNonce.objects.values_list("nonce", flat=True)) == ["spent-just-now"]
 
 
 def test_purge_schedule_is_idempotent_and_the_task_reschedules_itself(db, settings):
