@@ -1,15 +1,17 @@
-"""Signing a petition: one short transaction that stores the signature and enqueues its email."""
+"""Signing a petition: one statement that stores the signature, its consents and its email task."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from petitions.addresses import normalise_email
 from petitions.models import Petition, Signature, SignatureStatus
+from petitions.outbox import enqueue_in_sql, task_insert_sql, task_params
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,19 @@ WITH signature AS (
     SELECT signature.id, shown.text_id, %(now)s, shown.partner_id
     FROM signature, unnest(%(text_ids)s::bigint[], %(consent_partner_ids)s::bigint[])
         AS shown(text_id, partner_id)
-)
+){email}
 SELECT id FROM signature
 """
+
+
+@functools.cache
+def insert_statement(*, with_email: bool) -> str:
+    """The signing statement; ``with_email`` adds the confirmation email's task row to it."""
+    email = ""
+    if with_email:
+        sql = task_insert_sql(source="signature", kwarg="signature_id")
+        email = f", email AS ({sql})"
+    return _INSERT.replace("{email}", email)
 
 
 def create_signature(
@@ -71,7 +83,8 @@ def create_signature(
     pending signature gets its confirmation email again. ``partner_consent_text_id`` is the
     shown "keep me informed by <partner>" text when the signer ticked it. A signature held for a reason in
     ``abuse.NO_EMAIL_REASONS`` is stored without sending any email. Side effects: rows in
-    petitions_signature and petitions_consent, one queued task; all in one transaction.
+    petitions_signature and petitions_consent and one queued task, written by one statement
+    (so in one transaction) when tasks live in this database.
     """
     from petitions.abuse import NO_EMAIL_REASONS
     from petitions.tasks import send_confirmation_email
@@ -85,45 +98,45 @@ def create_signature(
     if partner_opt_in:
         text_ids.append(partner_consent_text_id)
         consent_partner_ids.append(partner_id)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _INSERT,
-                {
-                    "public_id": uuid.uuid4(),
-                    "petition_id": petition.pk,
-                    "name": name,
-                    "email": email,
-                    "email_key": email_key,
-                    "country": country,
-                    "region": region,
-                    "postal_code": postal_code,
-                    "locale": locale,
-                    "now": now,
-                    "updates_opt_in": updates_opt_in,
-                    "partner_id": partner_id,
-                    "source": source,
-                    "ref": ref,
-                    "ip_hash": ip_hash,
-                    "widget_id": widget_id,
-                    "embed_origin": embed_origin,
-                    "embed_origin_registered": embed_origin_registered,
-                    "partner_opt_in": partner_opt_in,
-                    "held_reason": held_reason,
-                    "text_ids": text_ids,
-                    "consent_partner_ids": consent_partner_ids,
-                },
-            )
-            row = cursor.fetchone()
-        if row is not None:
-            signature_id = row[0]
-            if held_reason not in NO_EMAIL_REASONS:
-                send_confirmation_email.enqueue(signature_id=signature_id)
-            return SignOutcome(signature_id, True, SignatureStatus.PENDING)
+    sends_email = held_reason not in NO_EMAIL_REASONS
+    email_in_statement = sends_email and enqueue_in_sql(send_confirmation_email)
+    params = {
+        "public_id": uuid.uuid4(),
+        "petition_id": petition.pk,
+        "name": name,
+        "email": email,
+        "email_key": email_key,
+        "country": country,
+        "region": region,
+        "postal_code": postal_code,
+        "locale": locale,
+        "now": now,
+        "updates_opt_in": updates_opt_in,
+        "partner_id": partner_id,
+        "source": source,
+        "ref": ref,
+        "ip_hash": ip_hash,
+        "widget_id": widget_id,
+        "embed_origin": embed_origin,
+        "embed_origin_registered": embed_origin_registered,
+        "partner_opt_in": partner_opt_in,
+        "held_reason": held_reason,
+        "text_ids": text_ids,
+        "consent_partner_ids": consent_partner_ids,
+    }
+    if email_in_statement:
+        params.update(task_params(send_confirmation_email))
+    # One statement, so in autocommit it is its own transaction: no BEGIN or COMMIT round
+    # trips. Inside a caller's transaction it simply joins it.
+    with connection.cursor() as cursor:
+        cursor.execute(insert_statement(with_email=email_in_statement), params)
+        row = cursor.fetchone()
+    if row is not None:
+        if sends_email and not email_in_statement:
+            send_confirmation_email.enqueue(signature_id=row[0])
+        return SignOutcome(row[0], True, SignatureStatus.PENDING)
 
-        existing = Signature.objects.only("id", "status").get(
-            petition=petition, email_key=email_key
-        )
-        if existing.status == SignatureStatus.PENDING and held_reason not in NO_EMAIL_REASONS:
-            send_confirmation_email.enqueue(signature_id=existing.pk)
-        return SignOutcome(existing.pk, False, existing.status)
+    existing = Signature.objects.only("id", "status").get(petition=petition, email_key=email_key)
+    if existing.status == SignatureStatus.PENDING and sends_email:
+        send_confirmation_email.enqueue(signature_id=existing.pk)
+    return SignOutcome(existing.pk, False, existing.status)

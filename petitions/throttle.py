@@ -15,7 +15,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connection
 
 _UPSERT = """
 INSERT INTO petitions_ratecounter (key, count, expires_at) VALUES (%s, 1, %s)
@@ -77,11 +77,12 @@ def over_limits(checks: list[tuple[str, str]]) -> list[bool]:
         rows.append((f"rl:{digest}:{window}:{bucket}", expires_at, limit))
     values = sorted({(full_key, expires_at) for full_key, expires_at, _ in rows})
     placeholders = ", ".join(["(%s, 1, %s)"] * len(values))
-    # Counters are advisory: a crash may lose the last few increments, so (in a transaction of
-    # their own) the commit need not wait for the disk and the petition's shared row is locked
-    # only briefly. Sent with the UPSERT, in the same round trip.
+    # Counters are advisory: a crash may lose the last few increments, so the commit need not
+    # wait for the disk and the petition's shared row is locked only briefly. Outside a
+    # transaction, the SET LOCAL and the UPSERT go as one query, which PostgreSQL runs as one
+    # implicit transaction: one round trip, no BEGIN or COMMIT of their own.
     prefix = "" if connection.in_atomic_block else "SET LOCAL synchronous_commit TO OFF; "
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             prefix
             + "INSERT INTO petitions_ratecounter (key, count, expires_at) VALUES "
