@@ -180,7 +180,7 @@ class Server:
     def task_worker(self) -> int | None:
         for pid in children_of(self.process.pid):
             line = command_line(pid)
-            if "db_worker" in line or "rqworker" in line:
+            if "task_worker" in line or "db_worker" in line or "rqworker" in line:
                 return pid
         return None
 

@@ -103,7 +103,7 @@ def worker_command(worker_id: str) -> list[str]:
     return [
         PYTHON,
         "manage.py",
-        "db_worker",
+        "task_worker",
         "--no-startup-delay",
         "--worker-id",
         worker_id,

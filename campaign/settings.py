@@ -151,7 +151,7 @@ PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "5")
 # Seconds a web process may reuse a campaign's rows on the sign path (0 turns it off).
 CAMPAIGN_CACHE_SECONDS = envint("CAMPAIGN_CACHE_SECONDS", "5")
 
-# Background tasks: "db" (PostgreSQL queue, worker `manage.py db_worker`, the default),
+# Background tasks: "db" (PostgreSQL queue, worker `manage.py task_worker`, the default),
 # "rq" (Redis through django-tasks-rq, worker `manage.py rqworker`, for scale-out) or "immediate".
 TASK_BACKEND = os.environ.get("TASK_BACKEND", "db")
 TASK_BACKENDS = {

@@ -5,6 +5,7 @@ No view here sets a cookie: the forms carry a signed token and POSTs are origin-
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -151,7 +152,14 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         ip_hash=ip_hash,
         held_reason=held_reason,
     )
-    return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
+    return _see_other(check_email_url(language, slug))
+
+
+@functools.lru_cache(maxsize=512)
+def check_email_url(language: str, slug: str) -> str:
+    """Where a signer goes after signing; remembered, as reversing costs a surge's time."""
+    with translation.override(language):
+        return reverse("petitions:check_email", kwargs={"slug": slug})
 
 
 def _see_other(location: str) -> HttpResponse:

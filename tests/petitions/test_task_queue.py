@@ -1,0 +1,90 @@
+"""The confirmation email's task row, written by the signing statement, and the worker's claims."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
+
+from petitions.models import Signature
+from petitions.queue_claims import is_claim, plan_claims_on_the_index
+from petitions.tasks import send_confirmation_email
+from tests.petitions.helpers import sign
+
+pytestmark = pytest.mark.django_db
+
+
+def task_row(result_id) -> dict:
+    fields = [
+        "status",
+        "args_kwargs",
+        "priority",
+        "task_path",
+        "worker_ids",
+        "queue_name",
+        "backend_name",
+        "run_after",
+        "return_value",
+        "exception_class_path",
+        "traceback",
+        "started_at",
+        "finished_at",
+    ]
+    return DBTaskResult.objects.filter(pk=result_id).values(*fields).get()
+
+
+def test_signing_writes_the_same_task_row_as_enqueue(client, br_petition):
+    sign(client, lang="pt-br", slug="tiremeurostodasuamira")
+    signature = Signature.objects.get()
+    written = DBTaskResult.objects.get()
+    enqueued = send_confirmation_email.enqueue(signature_id=signature.pk)
+
+    assert task_row(written.pk) == task_row(enqueued.id)
+    assert written.args_kwargs == {"args": [], "kwargs": {"signature_id": signature.pk}}
+    assert written.task.func is send_confirmation_email.func
+    assert written.enqueued_at == signature.created_at
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes connections between tasks
+def test_task_worker_sends_the_email_written_by_the_signing_statement(client, br_petition):
+    sign(client, lang="pt-br", slug="tiremeurostodasuamira", email="ana@example.org")
+
+    call_command("task_worker", "--batch", "--no-startup-delay", "--worker-id", "test")
+
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_the_worker_claim_is_recognised_and_planned_on_the_queue_index(br_petition):
+    for number in range(3):
+        send_confirmation_email.enqueue(signature_id=number)
+    claim = DBTaskResult.objects.ready().filter(backend_name="default", queue_name__in=["default"])
+
+    with (
+        connection.execute_wrapper(plan_claims_on_the_index),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert claim.get_locked() is not None
+
+    (sql,) = [q["sql"] for q in queries.captured_queries if "SKIP LOCKED" in q["sql"]]
+    assert sql.startswith("SET LOCAL enable_bitmapscan TO off; SELECT ")
+    assert is_claim(sql.removeprefix("SET LOCAL enable_bitmapscan TO off; "))
+
+
+def test_claim_plan_walks_the_index_even_when_statistics_say_the_queue_is_empty(br_petition):
+    with connection.cursor() as cursor:
+        # Statistics of an empty table, then a backlog they do not know about.
+        cursor.execute(f"ANALYZE {DBTaskResult._meta.db_table}")
+    for number in range(2000):
+        send_confirmation_email.enqueue(signature_id=number)
+    claim = DBTaskResult.objects.ready().filter(backend_name="default", queue_name__in=["default"])
+    sql, params = claim.select_for_update(skip_locked=True)[:1].query.sql_with_params()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_bitmapscan TO off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Index Scan using tasks_db_new_ordering_idx" in plan
+    assert "Bitmap" not in plan and "Sort" not in plan
