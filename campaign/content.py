@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.http import Http404
 
 from campaign.models import Campaign, CampaignTranslation
 
@@ -19,3 +22,33 @@ def offered_languages(campaign: Campaign) -> list[str]:
     """The languages the campaign has content in, the primary one first, then by code."""
     codes = {t.language for t in campaign.translations.all()}
     return sorted(codes, key=lambda code: (code != campaign.primary_language, code))
+
+
+# slug -> (expires at, campaign): the sign path's per-process copy, see get_campaign.
+_recent_campaigns: dict[str, tuple[float, Campaign]] = {}
+
+
+def get_campaign(slug: str, *, recent: bool = False) -> Campaign:
+    """The campaign with its petition and translations, or 404.
+
+    With ``recent``, a copy up to CAMPAIGN_CACHE_SECONDS old may be returned from this
+    process's memory: the sign POST and the confirmation email are a surge's hot paths and
+    these rows rarely change (pausing a petition takes effect within those seconds). Callers
+    must not modify it.
+    """
+    seconds = settings.CAMPAIGN_CACHE_SECONDS if recent else 0
+    if seconds > 0:
+        hit = _recent_campaigns.get(slug)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+    campaign = (
+        Campaign.objects.select_related("petition")
+        .prefetch_related("translations")
+        .filter(slug=slug)
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    if seconds > 0:
+        _recent_campaigns[slug] = (time.monotonic() + seconds, campaign)
+    return campaign

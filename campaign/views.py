@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from campaign.content import LANGUAGE_NAMES, campaign_translation, offered_languages
+from campaign.content import (
+    LANGUAGE_NAMES,
+    campaign_translation,
+    get_campaign,
+    offered_languages,
+)
 from campaign.discovery import absolute_url, hreflang, localized_path, og_locale
 from campaign.models import Campaign
 from campaign.share_images import image_version, share_image
@@ -29,35 +32,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("ok\n", content_type="text/plain")
     response["Cache-Control"] = "no-store"
     return response
-
-
-# slug -> (expires at, campaign): the sign path's per-process copy, see get_campaign.
-_recent_campaigns: dict[str, tuple[float, Campaign]] = {}
-
-
-def get_campaign(slug: str, *, recent: bool = False) -> Campaign:
-    """The campaign with its petition and translations, or 404.
-
-    With ``recent``, a copy up to CAMPAIGN_CACHE_SECONDS old may be returned from this
-    process's memory: the sign POST is the surge's hot path and these rows rarely change
-    (pausing a petition takes effect within those seconds). Callers must not modify it.
-    """
-    seconds = settings.CAMPAIGN_CACHE_SECONDS if recent else 0
-    if seconds > 0:
-        hit = _recent_campaigns.get(slug)
-        if hit is not None and hit[0] > time.monotonic():
-            return hit[1]
-    campaign = (
-        Campaign.objects.select_related("petition")
-        .prefetch_related("translations")
-        .filter(slug=slug)
-        .first()
-    )
-    if campaign is None:
-        raise Http404
-    if seconds > 0:
-        _recent_campaigns[slug] = (time.monotonic() + seconds, campaign)
-    return campaign
 
 
 def language_links(request: HttpRequest, campaign: Campaign, url_name: str) -> list[dict]:

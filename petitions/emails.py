@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from campaign.content import campaign_translation
+from campaign.content import campaign_translation, get_campaign
 from petitions.consents import signature_consents
 from petitions.email_health import is_suppressed
 from petitions.models import Signature
@@ -47,10 +47,13 @@ def _send(*, signature: Signature, template: str, context: dict) -> bool:
         logger.info("Not sending %s to signature %s: address suppressed", template, signature.pk)
         return False
     campaign = signature.petition.campaign
+    # In a surge the worker sends hundreds of these a second: the campaign's texts come from
+    # the per-process copy (at most CAMPAIGN_CACHE_SECONDS old), not from a query each.
+    texts = get_campaign(campaign.slug, recent=True)
     context = {
         "signature": signature,
         "campaign": campaign,
-        "content": campaign_translation(campaign, signature.locale),
+        "content": campaign_translation(texts, signature.locale),
         "campaign_url": absolute(reverse("campaign:detail", kwargs={"slug": campaign.slug})),
         **rights_links(signature),
         **context,
