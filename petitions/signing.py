@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
 from dataclasses import dataclass
 
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from petitions.addresses import normalise_email
 from petitions.models import Petition, Signature, SignatureStatus
-from petitions.outbox import enqueue_in_sql, task_insert_sql, task_params
+from petitions.outbox import enqueue_in_sql, task_params
 
 
 @dataclass(frozen=True)
@@ -23,37 +22,49 @@ class SignOutcome:
     status: str
 
 
-_INSERT = """
-WITH signature AS (
-    INSERT INTO petitions_signature
-        (public_id, petition_id, name, email, email_key, country, region, postal_code, locale,
-         status, created_at, counted, updates_opt_in, partner_id, source, ref, ip_hash,
-         widget_id, embed_origin, embed_origin_registered, partner_opt_in, held_reason)
-    VALUES (%(public_id)s, %(petition_id)s, %(name)s, %(email)s, %(email_key)s, %(country)s,
-            %(region)s, %(postal_code)s, %(locale)s, 'pending', %(now)s, false,
-            %(updates_opt_in)s, %(partner_id)s, %(source)s, %(ref)s, %(ip_hash)s, %(widget_id)s,
-            %(embed_origin)s, %(embed_origin_registered)s, %(partner_opt_in)s, %(held_reason)s)
-    ON CONFLICT (petition_id, email_key) DO NOTHING
-    RETURNING id
-), consents AS (
-    -- The consents go in with the signature: one statement, one round trip.
-    INSERT INTO petitions_consent (signature_id, text_id, given_at, partner_id)
-    SELECT signature.id, shown.text_id, %(now)s, shown.partner_id
-    FROM signature, unnest(%(text_ids)s::bigint[], %(consent_partner_ids)s::bigint[])
-        AS shown(text_id, partner_id)
-){email}
-SELECT id FROM signature
-"""
+# petitions_sign() (migration 0008) inserts the signature, its consents and, given a task id,
+# the confirmation email's task row, and answers the new id or NULL when the address has
+# signed already. A function, because PostgreSQL keeps the plans of its statements for the
+# session, where this SQL sent as text was parsed and planned for every signature.
+_SIGN = """SELECT petitions_sign(
+    p_public_id => %(public_id)s,
+    p_petition_id => %(petition_id)s,
+    p_name => %(name)s,
+    p_email => %(email)s,
+    p_email_key => %(email_key)s,
+    p_country => %(country)s,
+    p_region => %(region)s,
+    p_postal_code => %(postal_code)s,
+    p_locale => %(locale)s,
+    p_now => %(now)s,
+    p_updates_opt_in => %(updates_opt_in)s,
+    p_partner_id => %(partner_id)s,
+    p_source => %(source)s,
+    p_ref => %(ref)s,
+    p_ip_hash => %(ip_hash)s,
+    p_widget_id => %(widget_id)s,
+    p_embed_origin => %(embed_origin)s,
+    p_embed_origin_registered => %(embed_origin_registered)s,
+    p_partner_opt_in => %(partner_opt_in)s,
+    p_held_reason => %(held_reason)s,
+    p_text_ids => %(text_ids)s::bigint[],
+    p_consent_partner_ids => %(consent_partner_ids)s::bigint[],
+    p_task_id => %(task_id)s,
+    p_task_path => %(task_path)s,
+    p_task_priority => %(task_priority)s,
+    p_task_queue => %(task_queue)s,
+    p_task_backend => %(task_backend)s,
+    p_task_run_after => %(task_run_after)s
+)"""
 
-
-@functools.cache
-def insert_statement(*, with_email: bool) -> str:
-    """The signing statement; ``with_email`` adds the confirmation email's task row to it."""
-    email = ""
-    if with_email:
-        sql = task_insert_sql(source="signature", kwarg="signature_id")
-        email = f", email AS ({sql})"
-    return _INSERT.replace("{email}", email)
+NO_TASK = {
+    "task_id": None,
+    "task_path": None,
+    "task_priority": None,
+    "task_queue": None,
+    "task_backend": None,
+    "task_run_after": None,
+}
 
 
 def create_signature(
@@ -124,17 +135,16 @@ def create_signature(
         "text_ids": text_ids,
         "consent_partner_ids": consent_partner_ids,
     }
-    if email_in_statement:
-        params.update(task_params(send_confirmation_email))
+    params.update(task_params(send_confirmation_email) if email_in_statement else NO_TASK)
     # One statement, so in autocommit it is its own transaction: no BEGIN or COMMIT round
     # trips. Inside a caller's transaction it simply joins it.
     with connection.cursor() as cursor:
-        cursor.execute(insert_statement(with_email=email_in_statement), params)
-        row = cursor.fetchone()
-    if row is not None:
+        cursor.execute(_SIGN, params)
+        (signature_id,) = cursor.fetchone()
+    if signature_id is not None:
         if sends_email and not email_in_statement:
-            send_confirmation_email.enqueue(signature_id=row[0])
-        return SignOutcome(row[0], True, SignatureStatus.PENDING)
+            send_confirmation_email.enqueue(signature_id=signature_id)
+        return SignOutcome(signature_id, True, SignatureStatus.PENDING)
 
     existing = Signature.objects.only("id", "status").get(petition=petition, email_key=email_key)
     if existing.status == SignatureStatus.PENDING and sends_email:

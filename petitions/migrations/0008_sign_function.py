@@ -1,0 +1,72 @@
+"""petitions_sign(): a signature, its consents and its email task in one function call.
+
+The function's statements are planned once per database session (PL/pgSQL keeps their
+plans), where the same SQL sent as text was parsed and planned for every signature; see
+petitions/signing.py. Changing the signature or consent columns means replacing this
+function in a new migration.
+"""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION petitions_sign(
+    p_public_id uuid, p_petition_id bigint, p_name text, p_email text, p_email_key text,
+    p_country text, p_region text, p_postal_code text, p_locale text, p_now timestamptz,
+    p_updates_opt_in boolean, p_partner_id bigint, p_source text, p_ref text, p_ip_hash text,
+    p_widget_id bigint, p_embed_origin text, p_embed_origin_registered boolean,
+    p_partner_opt_in boolean, p_held_reason text, p_text_ids bigint[],
+    p_consent_partner_ids bigint[], p_task_id uuid, p_task_path text, p_task_priority integer,
+    p_task_queue text, p_task_backend text, p_task_run_after timestamptz
+) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    new_id bigint;
+BEGIN
+    INSERT INTO petitions_signature
+        (public_id, petition_id, name, email, email_key, country, region, postal_code, locale,
+         status, created_at, counted, updates_opt_in, partner_id, source, ref, ip_hash,
+         widget_id, embed_origin, embed_origin_registered, partner_opt_in, held_reason)
+    VALUES (p_public_id, p_petition_id, p_name, p_email, p_email_key, p_country, p_region,
+            p_postal_code, p_locale, 'pending', p_now, false, p_updates_opt_in, p_partner_id,
+            p_source, p_ref, p_ip_hash, p_widget_id, p_embed_origin, p_embed_origin_registered,
+            p_partner_opt_in, p_held_reason)
+    ON CONFLICT (petition_id, email_key) DO NOTHING
+    RETURNING id INTO new_id;
+    IF new_id IS NULL THEN
+        RETURN NULL;  -- already signed: nothing written
+    END IF;
+    INSERT INTO petitions_consent (signature_id, text_id, given_at, partner_id)
+    SELECT new_id, shown.text_id, p_now, shown.partner_id
+    FROM unnest(p_text_ids, p_consent_partner_ids) AS shown(text_id, partner_id);
+    IF p_task_id IS NOT NULL THEN
+        -- The row django-tasks-db's enqueue() writes for send_confirmation_email(signature_id).
+        INSERT INTO django_tasks_database_dbtaskresult
+            (id, status, enqueued_at, args_kwargs, priority, task_path, worker_ids,
+             queue_name, backend_name, run_after, exception_class_path, traceback)
+        VALUES (p_task_id, 'READY', p_now,
+                jsonb_build_object('args', '[]'::jsonb,
+                                   'kwargs', jsonb_build_object('signature_id', new_id)),
+                p_task_priority, p_task_path, '[]'::jsonb, p_task_queue, p_task_backend,
+                p_task_run_after, '', '');
+    END IF;
+    RETURN new_id;
+END;
+$$;
+"""
+
+DROP = """
+DROP FUNCTION IF EXISTS petitions_sign(
+    uuid, bigint, text, text, text, text, text, text, text, timestamptz, boolean, bigint, text,
+    text, text, bigint, text, boolean, boolean, text, bigint[], bigint[], uuid, text, integer,
+    text, text, timestamptz
+);
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("petitions", "0007_signature_column_defaults"),
+        ("django_tasks_database", "0021_conditional_partial_index_ordering"),
+    ]
+
+    operations = [migrations.RunSQL(CREATE, DROP)]
