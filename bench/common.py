@@ -246,6 +246,52 @@ end
 """
 
 
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+CPU_ROLES = ("web", "postgres", "worker")
+
+
+def process_role(pid: str) -> str:
+    """Which part of the service a process is: web (gunicorn), worker, postgres or other."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "other"
+    if name == "postgres" or "postgres" in command.split(" ", 1)[0]:
+        return "postgres"
+    if "gunicorn" in command:
+        return "web"
+    if "task_worker" in command or "db_worker" in command or "rqworker" in command:
+        return "worker"
+    return "other"
+
+
+def cpu_ticks() -> dict[tuple[str, str], int]:
+    """CPU time used so far (user + system, clock ticks) by every process, keyed by (pid, role)."""
+    ticks = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        ticks[(pid, process_role(pid))] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def cpu_ms_per_answer(before: dict, after: dict, answers: int) -> dict[str, float]:
+    """Milliseconds of CPU each role spent per accepted answer between two ``cpu_ticks``."""
+    used = dict.fromkeys(CPU_ROLES, 0)
+    for key, value in after.items():
+        if key[1] in used:
+            used[key[1]] += value - before.get(key, 0)
+    return {
+        role: round(1000 * ticks / TICKS_PER_SECOND / max(answers, 1), 3)
+        for role, ticks in used.items()
+    }
+
+
 def run_wrk(
     url: str,
     *,
@@ -255,7 +301,8 @@ def run_wrk(
     seconds: int,
     threads: int = 2,
 ) -> dict:
-    """One bounded wrk run; returns requests/s of accepted answers and latency percentiles."""
+    """One bounded wrk run; returns requests/s of accepted answers, latency percentiles and the
+    CPU milliseconds that web, PostgreSQL and the task worker spent per accepted answer."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script + WRK_DONE)
         path = handle.name
@@ -272,7 +319,9 @@ def run_wrk(
     ]
     if script_args:
         command += ["--", *script_args]
+    before = cpu_ticks()
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
+    after = cpu_ticks()
     os.unlink(path)
     line = next((x for x in out.splitlines() if x.startswith("WRK_JSON ")), None)
     if line is None:
@@ -283,6 +332,7 @@ def run_wrk(
     result["rps"] = round(ok / seconds_run, 1)
     result["ok"] = ok
     result["concurrency"] = concurrency
+    result["cpu_ms"] = cpu_ms_per_answer(before, after, ok)
     return result
 
 

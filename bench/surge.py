@@ -23,6 +23,7 @@ import urllib.parse
 import psycopg2
 
 from bench.common import (
+    CPU_ROLES,
     Server,
     confirm_link,
     database_url,
@@ -299,6 +300,9 @@ def run_scenarios(server: Server, conn, *, names: list[str], concurrencies: list
                 key: statistics.median(r[key] for r in mine)
                 for key in ("rps", "p50_ms", "p99_ms", "max_ms")
             }
+            merged["cpu_ms"] = {
+                role: statistics.median(r["cpu_ms"][role] for r in mine) for role in CPU_ROLES
+            }
             merged.update(
                 scenario=name,
                 concurrency=concurrency,
@@ -311,10 +315,15 @@ def run_scenarios(server: Server, conn, *, names: list[str], concurrencies: list
     for r in results:
         print(
             f"  {r['scenario']:<10} c={r['concurrency']:<3} {r['rps']:>8.1f} ok/s  "
-            f"p50 {r['p50_ms']:>7.1f} ms  p99 {r['p99_ms']:>7.1f} ms  rounds {r['rounds']}",
+            f"p50 {r['p50_ms']:>7.1f} ms  p99 {r['p99_ms']:>7.1f} ms  rounds {r['rounds']}  "
+            f"CPU ms per answer {cpu_text(r['cpu_ms'])}",
             flush=True,
         )
     return results
+
+
+def cpu_text(cpu_ms: dict) -> str:
+    return " ".join(f"{role} {cpu_ms[role]:.2f}" for role in CPU_ROLES)
 
 
 def run_round(server: Server, conn, *, names: list[str], concurrencies: list[int]) -> list:
@@ -413,7 +422,8 @@ def run_round(server: Server, conn, *, names: list[str], concurrencies: list[int
             print(
                 f"  {name:<10} c={concurrency:<3} {result['rps']:>8.1f} ok/s  "
                 f"p50 {result['p50_ms']:>7.1f} ms  p99 {result['p99_ms']:>7.1f} ms  "
-                f"non-2xx/3xx {result['status_errors']}  socket errors {result['socket_errors']}",
+                f"non-2xx/3xx {result['status_errors']}  socket errors {result['socket_errors']}  "
+                f"CPU ms per answer {cpu_text(result['cpu_ms'])}",
                 flush=True,
             )
             results.append(result)
@@ -423,6 +433,12 @@ def run_round(server: Server, conn, *, names: list[str], concurrencies: list[int
 def rate(results: list, name: str, concurrency: int) -> float:
     return next(
         r["rps"] for r in results if r["scenario"] == name and r["concurrency"] == concurrency
+    )
+
+
+def cpu(results: list, name: str, concurrency: int) -> dict:
+    return next(
+        r["cpu_ms"] for r in results if r["scenario"] == name and r["concurrency"] == concurrency
     )
 
 
@@ -470,6 +486,11 @@ def main() -> int:
             f"c={c}: with the email worker paused, sign {rate(results, 'sign-worker-paused', c):.0f}/s"
             f" = {100 * rate(results, 'sign-worker-paused', c) / rate(results, 'reference', c):.0f}%"
             " of the bare insert (diagnostic)"
+        )
+    for c in CONCURRENCIES:
+        summary.append(
+            f"c={c}: CPU ms per answer, sign {cpu_text(cpu(results, 'sign', c))}; "
+            f"bare insert {cpu_text(cpu(results, 'reference', c))}"
         )
     summary.append(
         f"sign at c=64: {rate(results, 'sign', 64):.0f}/s with p99 {p99(results, 'sign', 64):.0f} ms"
