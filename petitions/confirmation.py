@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from petitions.addresses import normalise_email
@@ -28,6 +28,48 @@ def confirm_signature(*, public_id: uuid.UUID) -> Signature | None:
         if confirmed and signature is not None:
             enqueue_partner_webhook(signature=signature)
     return signature
+
+
+# Confirms the campaign's pending signature in one statement; no row comes back when the link's
+# signature is already confirmed, gone, or another campaign's ({only} narrows it further).
+_CONFIRM_PENDING = """
+UPDATE petitions_signature AS s SET status = 'confirmed', confirmed_at = %(now)s
+FROM petitions_petition AS p
+WHERE s.public_id = %(public_id)s AND s.status = 'pending'
+    AND p.id = s.petition_id AND p.campaign_id = %(campaign_id)s {only}
+RETURNING s.widget_id
+"""
+CONFIRM_WITHOUT_WEBHOOK = _CONFIRM_PENDING.format(only="AND NOT s.partner_opt_in")
+CONFIRM_ANY = _CONFIRM_PENDING.format(only="")
+
+
+def confirm_pending(*, public_id: uuid.UUID, campaign_id: int) -> tuple[bool, Signature | None]:
+    """Confirm the campaign's pending signature with this public id, the surge's way.
+
+    Returns (confirmed, signature): ``confirmed`` is False when there was no such pending
+    signature (callers then look at what the link names); ``signature`` is loaded only for a
+    widget signer, whose thanks page names the partner. Most confirmations are one UPDATE in
+    one round trip; a signer who opted in to a partner's updates is confirmed in a transaction
+    that also queues the partner's webhook. Side effects as ``confirm_signature``.
+    """
+    from petitions.webhooks import enqueue_partner_webhook
+
+    params = {"now": timezone.now(), "public_id": public_id, "campaign_id": campaign_id}
+    with connection.cursor() as cursor:
+        cursor.execute(CONFIRM_WITHOUT_WEBHOOK, params)
+        row = cursor.fetchone()
+    signature = None
+    if row is None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(CONFIRM_ANY, params)
+            row = cursor.fetchone()
+            if row is None:
+                return False, None
+            signature = find_signature(public_id=public_id)
+            enqueue_partner_webhook(signature=signature)
+    if row[0] is not None and signature is None:
+        signature = find_signature(public_id=public_id)
+    return True, signature
 
 
 def find_signature(*, public_id: uuid.UUID) -> Signature | None:

@@ -25,7 +25,12 @@ from campaign.views import (
     render_campaign_page,
 )
 from petitions.abuse import hold_reason, pow_solved
-from petitions.confirmation import confirm_signature, find_signature, resend_confirmation
+from petitions.confirmation import (
+    confirm_pending,
+    confirm_signature,
+    find_signature,
+    resend_confirmation,
+)
 from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, ResendForm, SignatureForm, signer_fields
@@ -180,11 +185,22 @@ def check_email(request: HttpRequest, slug: str) -> HttpResponse:
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     campaign = get_campaign(slug, recent=request.method == "POST")
     link = read_confirm_token(token)
+    if (
+        request.method == "POST"
+        and link.public_id
+        and link.problem is None
+        and origin_allowed(request)
+    ):
+        # The hot path under a surge: one UPDATE, no page to render, so no counts to read.
+        confirmed, signature = confirm_pending(public_id=link.public_id, campaign_id=campaign.pk)
+        if confirmed:
+            thanks_url = reverse("petitions:thanks", kwargs={"slug": slug})
+            return _see_other(thanks_url + partner_thanks_query(signature))
     signature = find_signature(public_id=link.public_id) if link.public_id else None
     if signature is not None and signature.petition.campaign_id != campaign.pk:
         signature = None
     if request.method == "POST" and signature is not None and link.problem is None:
-        # The hot path under a surge: no page to render, so no counts to read.
+        # Already confirmed (the thanks page again) or sent from another site.
         if not origin_allowed(request):
             return forbidden_origin(request)
         signature = confirm_signature(public_id=signature.public_id)

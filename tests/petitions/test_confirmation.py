@@ -3,10 +3,12 @@ import re
 
 from django.core import mail, signing
 
-from petitions.models import Signature, SignatureStatus
+from petitions.confirmation import confirm_pending
+from petitions.models import Signature, SignatureStatus, WebhookDelivery
 from petitions.tokens import CONFIRM_SALT
 from tests.conftest import confirm_link
 from tests.petitions.helpers import sign
+from tests.petitions.widget_helpers import make_partner, widget_sign
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
@@ -125,3 +127,69 @@ def test_confirmation_email_is_in_the_signers_language(client, br_petition, eu_p
     assert "/de/banfacialrecognitioneu/confirm/" in de.body
     html = pt.alternatives[0][0]
     assert '<html lang="pt-br">' in html
+
+
+def test_confirm_pending_confirms_a_plain_signer_in_one_statement(
+    client, br_petition, django_assert_num_queries
+):
+    sign(client, lang="pt-br", slug="tiremeurostodasuamira", email="um@example.org")
+    signature = Signature.objects.get()
+
+    with django_assert_num_queries(1):
+        outcome = confirm_pending(
+            public_id=signature.public_id, campaign_id=br_petition.campaign_id
+        )
+
+    assert outcome == (True, None)
+    signature.refresh_from_db()
+    assert signature.status == SignatureStatus.CONFIRMED
+    assert signature.confirmed_at is not None
+
+
+def test_confirm_pending_leaves_other_campaigns_and_confirmed_signatures_alone(
+    client, br_petition, eu_petition
+):
+    sign(client, lang="pt-br", slug="tiremeurostodasuamira", email="dois@example.org")
+    signature = Signature.objects.get()
+
+    assert confirm_pending(public_id=signature.public_id, campaign_id=eu_petition.campaign_id) == (
+        False,
+        None,
+    )
+    signature.refresh_from_db()
+    assert signature.status == SignatureStatus.PENDING
+
+    assert confirm_pending(public_id=signature.public_id, campaign_id=br_petition.campaign_id)[0]
+    first_confirmed_at = Signature.objects.get().confirmed_at
+    assert confirm_pending(public_id=signature.public_id, campaign_id=br_petition.campaign_id) == (
+        False,
+        None,
+    )
+    assert Signature.objects.get().confirmed_at == first_confirmed_at
+
+
+def test_confirm_pending_queues_the_webhook_of_a_partner_the_signer_opted_in_to(
+    client, br_petition
+):
+    widget = make_partner(
+        br_petition, "Ours", domains=["ours.example"], webhook_url="https://hooks.example/x"
+    )
+    widget_sign(
+        client, "tiremeurostodasuamira", widget.key, email="tres@example.org", partner_opt_in="on"
+    )
+    widget_sign(client, "tiremeurostodasuamira", widget.key, email="quatro@example.org")
+    opted_in = Signature.objects.get(email="tres@example.org")
+    not_opted_in = Signature.objects.get(email="quatro@example.org")
+
+    confirmed, signature = confirm_pending(
+        public_id=opted_in.public_id, campaign_id=br_petition.campaign_id
+    )
+    assert confirmed and signature.pk == opted_in.pk and signature.widget_id == widget.pk
+    confirmed, signature = confirm_pending(
+        public_id=not_opted_in.public_id, campaign_id=br_petition.campaign_id
+    )
+    assert confirmed and signature.pk == not_opted_in.pk
+
+    assert list(WebhookDelivery.objects.values_list("signature__email", flat=True)) == [
+        "tres@example.org"
+    ]
