@@ -113,15 +113,23 @@ class Signature(models.Model):
     # Set when this confirmed signature has been added to SignatureCount (see counting.py).
     counted = models.BooleanField(default=False)
     updates_opt_in = models.BooleanField(default=False)
+    # Most signatures have no partner and no widget: their indexes are partial (Meta), so such
+    # a signature adds no entry to them.
     partner = models.ForeignKey(
         "campaign.Partner",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="signatures",
+        db_index=False,
     )
     widget = models.ForeignKey(
-        Widget, null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
+        Widget,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signatures",
+        db_index=False,
     )
     # The page that embedded the widget (scheme://host[:port]), and whether its host is one
     # of the widget's registered domains; null for signatures made on our own pages.
@@ -190,7 +198,14 @@ class Signature(models.Model):
                 name="signature_held",
                 condition=~Q(held_reason=""),
             ),
-            models.Index(fields=["partner", "status"], name="signature_partner_status"),
+            models.Index(
+                fields=["partner", "status"],
+                name="signature_partner_status",
+                condition=Q(partner__isnull=False),
+            ),
+            models.Index(
+                fields=["widget"], name="signature_widget", condition=Q(widget__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -230,12 +245,18 @@ class Consent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="consents",
+        db_index=False,
     )
     given_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["signature", "text"], name="consent_unique_text")
+        ]
+        indexes = [
+            models.Index(
+                fields=["partner"], name="consent_partner", condition=Q(partner__isnull=False)
+            )
         ]
 
     def __str__(self) -> str:
