@@ -29,3 +29,23 @@ def plan_claims_on_the_index(execute, sql, params, many, context):
     if not many and is_claim(sql):
         sql = "SET LOCAL enable_bitmapscan TO off; " + sql
     return execute(sql, params, many, context)
+
+
+def is_status_update(sql: str) -> bool:
+    from django_tasks_db.models import DBTaskResult
+
+    return sql.startswith(f'UPDATE "{DBTaskResult._meta.db_table}" SET "status"')
+
+
+def commit_task_bookkeeping_without_waiting(execute, sql, params, many, context):
+    """A ``connection.execute_wrapper`` under which a task's claim and its status changes
+    commit without waiting for the disk.
+
+    Each email of a surge claims its task and marks it done: two commits that would each wait
+    for a WAL flush, beside the signatures' own. Losing one in a crash only means the task runs
+    again (a lost "done" leaves it claimed, and ``requeue_stalled_tasks`` gives it back), which
+    the queue's at-least-once promise already allows. Other statements are left alone.
+    """
+    if not many and (is_claim(sql) or is_status_update(sql)):
+        sql = "SET LOCAL synchronous_commit TO off; " + sql
+    return execute(sql, params, many, context)

@@ -50,10 +50,21 @@ def test_signing_writes_the_same_task_row_as_enqueue(client, br_petition):
 def test_task_worker_sends_the_email_written_by_the_signing_statement(client, br_petition):
     sign(client, lang="pt-br", slug="tiremeurostodasuamira", email="ana@example.org")
 
-    call_command("task_worker", "--batch", "--no-startup-delay", "--worker-id", "test")
+    with CaptureQueriesContext(connection) as queries:
+        call_command("task_worker", "--batch", "--no-startup-delay", "--worker-id", "test")
 
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    # The claims and both status changes (running, then successful) commit without waiting.
+    table = DBTaskResult._meta.db_table
+    bookkeeping = [
+        q["sql"] for q in queries.captured_queries if f'"{table}"' in q["sql"] and "SET" in q["sql"]
+    ]
+    claims = [sql for sql in bookkeeping if sql.endswith("FOR UPDATE SKIP LOCKED")]
+    updates = [sql for sql in bookkeeping if f'UPDATE "{table}" SET "status"' in sql]
+    assert len(claims) == 2  # the task's, then the empty queue's that ends the batch
+    assert len(updates) == 2
+    assert all("SET LOCAL synchronous_commit TO off; " in sql for sql in claims + updates)
 
 
 def test_the_worker_claim_is_recognised_and_planned_on_the_queue_index(br_petition):

@@ -1,4 +1,4 @@
-"""``manage.py task_worker``: django-tasks-db's ``db_worker`` with fast claims under a backlog.
+"""``manage.py task_worker``: django-tasks-db's ``db_worker``, made for a surge's backlog.
 
 It takes the same options as ``db_worker``; see petitions/queue_claims.py for what differs.
 """
@@ -6,12 +6,22 @@ It takes the same options as ``db_worker``; see petitions/queue_claims.py for wh
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from petitions.queue_claims import plan_claims_on_the_index
+from petitions.queue_claims import (
+    commit_task_bookkeeping_without_waiting,
+    plan_claims_on_the_index,
+)
 
 
 class Command(DbWorkerCommand):
-    help = DbWorkerCommand.help + " Task claims use the queue's index however long the queue."
+    help = (
+        DbWorkerCommand.help + " Task claims use the queue's index however long the queue, and"
+        " a task's claim and status commit without waiting for the disk."
+    )
 
     def handle(self, *args, **options):
-        with connections["default"].execute_wrapper(plan_claims_on_the_index):
+        connection = connections["default"]
+        with (
+            connection.execute_wrapper(commit_task_bookkeeping_without_waiting),
+            connection.execute_wrapper(plan_claims_on_the_index),
+        ):
             return super().handle(*args, **options)
