@@ -12,45 +12,37 @@ from petitions.models import Petition, Signature, SignatureStatus
 
 
 def confirm_signature(*, public_id: uuid.UUID) -> Signature | None:
-    """Confirm a pending signature; None when there is no such signature.
-
-    A conditional UPDATE, so concurrent or repeated confirmations count once. The counts
-    pick the signature up on their next flush (counting.py). Side effects: one UPDATE and, for
-    a supporter who opted in to a partner with a webhook, a queued delivery, in one transaction.
-    """
-    from petitions.webhooks import enqueue_partner_webhook
-
-    with transaction.atomic():
-        confirmed = Signature.objects.filter(
-            public_id=public_id, status=SignatureStatus.PENDING
-        ).update(status=SignatureStatus.CONFIRMED, confirmed_at=timezone.now())
-        signature = find_signature(public_id=public_id)
-        if confirmed and signature is not None:
-            enqueue_partner_webhook(signature=signature)
-    return signature
+    """Confirm a pending signature of any campaign; the signature in whatever state it is now,
+    or None when there is no such signature. See ``confirm_pending``."""
+    confirm_pending(public_id=public_id)
+    return find_signature(public_id=public_id)
 
 
-# Confirms the campaign's pending signature in one statement; no row comes back when the link's
-# signature is already confirmed, gone, or another campaign's ({only} narrows it further).
+# Confirms a pending signature (of the given campaign, if any) in one statement; no row comes
+# back when it is already confirmed, gone, or another campaign's. A conditional UPDATE, so
+# concurrent or repeated confirmations count once; {only} narrows it further.
 _CONFIRM_PENDING = """
 UPDATE petitions_signature AS s SET status = 'confirmed', confirmed_at = %(now)s
 FROM petitions_petition AS p
-WHERE s.public_id = %(public_id)s AND s.status = 'pending'
-    AND p.id = s.petition_id AND p.campaign_id = %(campaign_id)s {only}
+WHERE s.public_id = %(public_id)s AND s.status = 'pending' AND p.id = s.petition_id
+    AND (%(campaign_id)s::bigint IS NULL OR p.campaign_id = %(campaign_id)s) {only}
 RETURNING s.widget_id
 """
 CONFIRM_WITHOUT_WEBHOOK = _CONFIRM_PENDING.format(only="AND NOT s.partner_opt_in")
 CONFIRM_ANY = _CONFIRM_PENDING.format(only="")
 
 
-def confirm_pending(*, public_id: uuid.UUID, campaign_id: int) -> tuple[bool, Signature | None]:
-    """Confirm the campaign's pending signature with this public id, the surge's way.
+def confirm_pending(
+    *, public_id: uuid.UUID, campaign_id: int | None = None
+) -> tuple[bool, Signature | None]:
+    """Confirm the pending signature with this public id (in this campaign, when given).
 
     Returns (confirmed, signature): ``confirmed`` is False when there was no such pending
     signature (callers then look at what the link names); ``signature`` is loaded only for a
-    widget signer, whose thanks page names the partner. Most confirmations are one UPDATE in
-    one round trip; a signer who opted in to a partner's updates is confirmed in a transaction
-    that also queues the partner's webhook. Side effects as ``confirm_signature``.
+    widget or partner signer, whose thanks page names the partner. Most confirmations are one
+    UPDATE in one round trip; a signer who opted in to a partner's updates is confirmed in a
+    transaction that also queues the partner's webhook. The counts pick the signature up on
+    their next flush (counting.py).
     """
     from petitions.webhooks import enqueue_partner_webhook
 

@@ -27,7 +27,6 @@ from campaign.views import (
 from petitions.abuse import hold_reason, pow_solved
 from petitions.confirmation import (
     confirm_pending,
-    confirm_signature,
     find_signature,
     resend_confirmation,
 )
@@ -200,10 +199,10 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if signature is not None and signature.petition.campaign_id != campaign.pk:
         signature = None
     if request.method == "POST" and signature is not None and link.problem is None:
-        # Already confirmed (the thanks page again) or sent from another site.
+        # Sent from another site, or already confirmed: confirm_pending above found nothing
+        # pending, so the signer just sees the thanks page again.
         if not origin_allowed(request):
             return forbidden_origin(request)
-        signature = confirm_signature(public_id=signature.public_id)
         thanks_url = reverse("petitions:thanks", kwargs={"slug": slug})
         return _see_other(thanks_url + partner_thanks_query(signature))
     context = campaign_context(request, campaign, "campaign:detail")
