@@ -7,13 +7,14 @@ releases it (admin action); nobody is told, so a flooder learns nothing from the
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from django.conf import settings
 
 from petitions.addresses import email_domain
 from petitions.models import HeldReason
-from petitions.throttle import hit, over_limits
+from petitions.throttle import RateCheck, hit, over_limits, rate_check
 from petitions.tokens import form_token_age
 
 # Held for these reasons, the confirmation email is not sent: a bot filled the form. A person
@@ -27,37 +28,74 @@ def is_disposable(domain: str) -> bool:
     return any(".".join(parts[i:]) in DISPOSABLE_DOMAINS for i in range(len(parts) - 1))
 
 
+@dataclass(frozen=True)
+class Hold:
+    """Why a signature is held, as far as known before its rate counters are read.
+
+    ``rate_checks`` are the limits still to count: with the counters in PostgreSQL they are
+    counted by the signing call itself (signing.create_signature), in the same round trip; the
+    first one over its limit holds the signature unless ``reason`` already does.
+    """
+
+    reason: str
+    rate_checks: tuple[RateCheck, ...] = ()
+
+
+def signing_hold(
+    *, petition_id: int, ip_hash: str, email: str, form_token: str, honeypot: str
+) -> Hold:
+    """The hold of a signature from the hosted form, its rate limits left to the signing call
+    when the counters live in PostgreSQL (counted here, in Redis, otherwise)."""
+    limits = _rate_limits(petition_id=petition_id, ip_hash=ip_hash, email=email)
+    if settings.RATE_LIMIT_STORE == "cache":
+        over = _first_over(limits)
+        return Hold(_early_reason(email=email, form_token=form_token, honeypot=honeypot) or over)
+    checks = tuple(rate_check(key, rate, reason) for reason, key, rate in limits)
+    return Hold(_early_reason(email=email, form_token=form_token, honeypot=honeypot), checks)
+
+
 def hold_reason(
     *, petition_id: int, ip_hash: str, email: str, form_token: str, honeypot: str
 ) -> str:
-    """Why this signature should be held ("" when it should count).
+    """Why this signature should be held ("" when it should count), its limits counted now.
 
     Every valid signature is counted against the limits per client address, per email
     domain and per petition, so a flood is seen whatever else it trips. Side effect: three
     counter increments in one statement (throttle.over_limits).
     """
+    over = _first_over(_rate_limits(petition_id=petition_id, ip_hash=ip_hash, email=email))
+    return _early_reason(email=email, form_token=form_token, honeypot=honeypot) or over
+
+
+def _rate_limits(*, petition_id: int, ip_hash: str, email: str) -> list[tuple[str, str, str]]:
+    """(reason, key, rate) of each limit a signature counts against, in order of priority."""
     domain = email_domain(email)
-    checks = {"petition": (f"petition:{petition_id}", settings.RATE_LIMIT_PETITION)}
+    limits = []
     if ip_hash:
-        checks["ip"] = (f"ip:{ip_hash}", settings.RATE_LIMIT_IP)
+        limits.append((HeldReason.RATE_IP, f"ip:{ip_hash}", settings.RATE_LIMIT_IP))
     if domain not in settings.RATE_LIMIT_DOMAIN_EXEMPT:
-        checks["domain"] = (f"domain:{domain}", settings.RATE_LIMIT_DOMAIN)
-    over = dict(zip(checks, over_limits(list(checks.values())), strict=True))
-    rate_ip, rate_domain = over.get("ip", False), over.get("domain", False)
-    rate_petition = over["petition"]
+        limits.append((HeldReason.RATE_DOMAIN, f"domain:{domain}", settings.RATE_LIMIT_DOMAIN))
+    limits.append(
+        (HeldReason.RATE_PETITION, f"petition:{petition_id}", settings.RATE_LIMIT_PETITION)
+    )
+    return limits
+
+
+def _first_over(limits: list[tuple[str, str, str]]) -> str:
+    """Count one event against each limit; the reason of the first one over it, else ""."""
+    over = over_limits([(key, rate) for _, key, rate in limits])
+    return next((reason for (reason, _, _), hit in zip(limits, over, strict=True) if hit), "")
+
+
+def _early_reason(*, email: str, form_token: str, honeypot: str) -> str:
+    """A hold that needs no counter: a bot's honeypot, a form sent too fast, a throwaway address."""
     if honeypot:
         return HeldReason.HONEYPOT
     age = form_token_age(form_token)
     if age is not None and age < settings.MIN_FILL_SECONDS:
         return HeldReason.TOO_FAST
-    if is_disposable(domain):
+    if is_disposable(email_domain(email)):
         return HeldReason.DISPOSABLE
-    if rate_ip:
-        return HeldReason.RATE_IP
-    if rate_domain:
-        return HeldReason.RATE_DOMAIN
-    if rate_petition:
-        return HeldReason.RATE_PETITION
     return HeldReason.NONE
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -11,6 +12,7 @@ from django.utils import timezone
 from petitions.addresses import normalise_email
 from petitions.models import Petition, Signature, SignatureStatus
 from petitions.outbox import enqueue_in_sql, task_params
+from petitions.throttle import RateCheck
 
 
 @dataclass(frozen=True)
@@ -26,35 +28,49 @@ class SignOutcome:
 # the confirmation email's task row, and answers the new id or NULL when the address has
 # signed already. A function, because PostgreSQL keeps the plans of its statements for the
 # session, where this SQL sent as text was parsed and planned for every signature.
-_SIGN = """SELECT petitions_sign(
-    p_public_id => %(public_id)s,
-    p_petition_id => %(petition_id)s,
-    p_name => %(name)s,
-    p_email => %(email)s,
-    p_email_key => %(email_key)s,
-    p_country => %(country)s,
-    p_region => %(region)s,
-    p_postal_code => %(postal_code)s,
-    p_locale => %(locale)s,
-    p_now => %(now)s,
-    p_updates_opt_in => %(updates_opt_in)s,
-    p_partner_id => %(partner_id)s,
-    p_source => %(source)s,
-    p_ref => %(ref)s,
-    p_ip_hash => %(ip_hash)s,
-    p_widget_id => %(widget_id)s,
-    p_embed_origin => %(embed_origin)s,
-    p_embed_origin_registered => %(embed_origin_registered)s,
-    p_partner_opt_in => %(partner_opt_in)s,
-    p_held_reason => %(held_reason)s,
-    p_text_ids => %(text_ids)s::bigint[],
-    p_consent_partner_ids => %(consent_partner_ids)s::bigint[],
-    p_task_id => %(task_id)s,
-    p_task_path => %(task_path)s,
-    p_task_priority => %(task_priority)s,
-    p_task_queue => %(task_queue)s,
-    p_task_backend => %(task_backend)s,
-    p_task_run_after => %(task_run_after)s
+# petitions_sign_counted() (migration 0010) first counts the rate limits, then calls it.
+_ARGUMENTS = ",\n    ".join(
+    f"p_{name} => %({name})s{cast}"
+    for name, cast in [
+        ("public_id", ""),
+        ("petition_id", ""),
+        ("name", ""),
+        ("email", ""),
+        ("email_key", ""),
+        ("country", ""),
+        ("region", ""),
+        ("postal_code", ""),
+        ("locale", ""),
+        ("now", ""),
+        ("updates_opt_in", ""),
+        ("partner_id", ""),
+        ("source", ""),
+        ("ref", ""),
+        ("ip_hash", ""),
+        ("widget_id", ""),
+        ("embed_origin", ""),
+        ("embed_origin_registered", ""),
+        ("partner_opt_in", ""),
+        ("held_reason", ""),
+        ("text_ids", "::bigint[]"),
+        ("consent_partner_ids", "::bigint[]"),
+        ("task_id", ""),
+        ("task_path", ""),
+        ("task_priority", ""),
+        ("task_queue", ""),
+        ("task_backend", ""),
+        ("task_run_after", ""),
+    ]
+)
+_SIGN = f"SELECT petitions_sign(\n    {_ARGUMENTS}\n)"
+_SIGN_COUNTED = f"""CALL petitions_sign_counted(
+    {_ARGUMENTS},
+    p_rate_keys => %(rate_keys)s::text[],
+    p_rate_expires => %(rate_expires)s::timestamptz[],
+    p_rate_limits => %(rate_limits)s::integer[],
+    p_rate_reasons => %(rate_reasons)s::text[],
+    p_commit_counters => %(commit_counters)s,
+    p_signature_id => NULL
 )"""
 
 NO_TASK = {
@@ -87,15 +103,19 @@ def create_signature(
     embed_origin_registered: bool | None = None,
     partner_consent_text_id: int | None = None,
     held_reason: str = "",
+    rate_checks: Sequence[RateCheck] = (),
 ) -> SignOutcome:
     """Store a pending signature, its consents, and enqueue its confirmation email.
 
     A second signature with the same normalised email changes nothing, except that a still
     pending signature gets its confirmation email again. ``partner_consent_text_id`` is the
     shown "keep me informed by <partner>" text when the signer ticked it. A signature held for a reason in
-    ``abuse.NO_EMAIL_REASONS`` is stored without sending any email. Side effects: rows in
-    petitions_signature and petitions_consent and one queued task, written by one statement
-    (so in one transaction) when tasks live in this database.
+    ``abuse.NO_EMAIL_REASONS`` is stored without sending any email. ``rate_checks`` are
+    counted in the same round trip, their counters committed first on their own (in a
+    caller's transaction, with it); over a limit, the signature is held for that limit's
+    reason unless ``held_reason`` is set. Side effects: rows in petitions_signature and
+    petitions_consent and one queued task, written by one statement (so in one transaction)
+    when tasks live in this database; the counters' increments.
     """
     from petitions.abuse import NO_EMAIL_REASONS
     from petitions.tasks import send_confirmation_email
@@ -131,15 +151,25 @@ def create_signature(
         "embed_origin": embed_origin,
         "embed_origin_registered": embed_origin_registered,
         "partner_opt_in": partner_opt_in,
-        "held_reason": held_reason,
+        "held_reason": str(held_reason),
         "text_ids": text_ids,
         "consent_partner_ids": consent_partner_ids,
     }
     params.update(task_params(send_confirmation_email) if email_in_statement else NO_TASK)
+    sql = _SIGN
+    if rate_checks:
+        sql = _SIGN_COUNTED
+        params.update(
+            rate_keys=[check.counter for check in rate_checks],
+            rate_expires=[check.expires_at for check in rate_checks],
+            rate_limits=[check.limit for check in rate_checks],
+            rate_reasons=[str(check.reason) for check in rate_checks],
+            commit_counters=not connection.in_atomic_block,
+        )
     # One statement, so in autocommit it is its own transaction: no BEGIN or COMMIT round
     # trips. Inside a caller's transaction it simply joins it.
     with connection.cursor() as cursor:
-        cursor.execute(_SIGN, params)
+        cursor.execute(sql, params)
         (signature_id,) = cursor.fetchone()
     if signature_id is not None:
         if sends_email and not email_in_statement:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
@@ -30,15 +31,38 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(limit), int(seconds)
 
 
+@dataclass(frozen=True)
+class RateCheck:
+    """One limit to count a signature against: its counter in this window, and why to hold."""
+
+    counter: str
+    expires_at: datetime.datetime
+    limit: int
+    reason: str
+
+
+def window_counter(key: str, window: int, *, now: float) -> tuple[str, datetime.datetime]:
+    """The name of ``key``'s counter in the window of ``window`` seconds holding ``now``, and
+    when that window ends."""
+    bucket = int(now // window)
+    # Hashed, so a counter names no address or domain; it lives at most one window anyway.
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    expires_at = datetime.datetime.fromtimestamp((bucket + 1) * window, datetime.UTC)
+    return f"rl:{digest}:{window}:{bucket}", expires_at
+
+
+def rate_check(key: str, rate: str, reason: str) -> RateCheck:
+    """A limit for the signing call to count in the database (see petitions_sign_counted)."""
+    limit, window = parse_rate(rate)
+    return RateCheck(*window_counter(key, window, now=time.time()), limit=limit, reason=reason)
+
+
 def hit(key: str, *, window: int) -> int:
     """Count one event for ``key`` in the current window; the count including this one.
 
     Side effect: one Redis round trip or one UPSERT (in autocommit, so the row lock is brief).
     """
-    bucket = int(time.time() // window)
-    # Hashed, so a counter names no address or domain; it lives at most one window anyway.
-    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
-    full_key = f"rl:{digest}:{window}:{bucket}"
+    full_key, expires_at = window_counter(key, window, now=time.time())
     if settings.RATE_LIMIT_STORE == "cache":
         cache = caches[settings.RATE_LIMIT_CACHE]
         cache.add(full_key, 0, timeout=window + 1)
@@ -47,7 +71,6 @@ def hit(key: str, *, window: int) -> int:
         except ValueError:  # expired between add and incr: this is the window's first event
             cache.add(full_key, 1, timeout=window + 1)
             return 1
-    expires_at = datetime.datetime.fromtimestamp((bucket + 1) * window, datetime.UTC)
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT, [full_key, expires_at])
         return cursor.fetchone()[0]
@@ -71,10 +94,7 @@ def over_limits(checks: list[tuple[str, str]]) -> list[bool]:
     rows = []
     for key, rate in checks:
         limit, window = parse_rate(rate)
-        bucket = int(now // window)
-        digest = hashlib.sha256(key.encode()).hexdigest()[:40]
-        expires_at = datetime.datetime.fromtimestamp((bucket + 1) * window, datetime.UTC)
-        rows.append((f"rl:{digest}:{window}:{bucket}", expires_at, limit))
+        rows.append((*window_counter(key, window, now=now), limit))
     values = sorted({(full_key, expires_at) for full_key, expires_at, _ in rows})
     placeholders = ", ".join(["(%s, 1, %s)"] * len(values))
     # Counters are advisory: a crash may lose the last few increments, so the commit need not

@@ -24,7 +24,7 @@ from campaign.views import (
     offered_or_redirect,
     render_campaign_page,
 )
-from petitions.abuse import hold_reason, pow_solved
+from petitions.abuse import pow_solved, signing_hold
 from petitions.confirmation import (
     confirm_pending,
     find_signature,
@@ -138,7 +138,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     text_ids = shown_consent_ids(campaign, language, updates=data["updates_opt_in"])
     widget = widget_for_key(petition=petition, key=data["partner"])
     ip_hash = client_ip_hash(request)
-    held_reason = hold_reason(
+    hold = signing_hold(
         petition_id=petition.pk,
         ip_hash=ip_hash,
         email=data["email"],
@@ -154,7 +154,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         source=data["source"] or request.GET.get("source", "")[:64],
         ref=data["ref"] or request.GET.get("ref", "")[:64],
         ip_hash=ip_hash,
-        held_reason=held_reason,
+        held_reason=hold.reason,
+        rate_checks=hold.rate_checks,
     )
     return _see_other(check_email_url(language, slug))
 

@@ -5,15 +5,16 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
-from petitions.abuse import hold_reason, is_disposable, pow_solved
+from petitions.abuse import hold_reason, is_disposable, pow_solved, signing_hold
 from petitions.addresses import normalise_email
 from petitions.confirmation import confirm_signature
 from petitions.counting import petition_counts
-from petitions.models import HeldReason, Signature
-from petitions.throttle import hit, over_limit
+from petitions.models import HeldReason, RateCounter, Signature
+from petitions.signing import create_signature
+from petitions.throttle import hit, over_limit, rate_check
 from petitions.tokens import make_form_token
 from tests.petitions.helpers import form_token
 
@@ -216,6 +217,79 @@ def test_held_reasons_have_a_fixed_priority(db, settings):
     assert hold_reason(email="a@example.org", honeypot="", **common) == ""
     assert hold_reason(email="a@example.org", honeypot="x", **common) == HeldReason.HONEYPOT
     assert hold_reason(email="a@yopmail.com", honeypot="", **common) == HeldReason.DISPOSABLE
+
+
+def sign_counted(petition, email, checks, held_reason=""):
+    create_signature(
+        petition=petition,
+        name="Counted Signer",
+        email=email,
+        country="DE",
+        locale="en",
+        consent_text_ids=[],
+        held_reason=held_reason,
+        rate_checks=checks,
+    )
+    return Signature.objects.get(email=email).held_reason
+
+
+def test_signing_call_counts_its_limits_and_holds_for_the_first_one_over(eu_petition):
+    checks = [
+        rate_check("ip:a", "5/600", HeldReason.RATE_IP),
+        rate_check("domain:x.org", "1/600", HeldReason.RATE_DOMAIN),
+        rate_check("petition:p", "0/600", HeldReason.RATE_PETITION),
+    ]
+    assert sign_counted(eu_petition, "one@x.org", checks) == HeldReason.RATE_PETITION
+    assert sign_counted(eu_petition, "two@x.org", checks) == HeldReason.RATE_DOMAIN
+    assert sign_counted(eu_petition, "three@x.org", checks, HeldReason.DISPOSABLE) == (
+        HeldReason.DISPOSABLE
+    )
+    # An address that signed already still counts against the limits.
+    sign_counted(eu_petition, "one@x.org", checks)
+    counts = dict(RateCounter.objects.values_list("key", "count"))
+    assert sorted(counts.values()) == [4, 4, 4]
+    assert set(counts) == {check.counter for check in checks}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_call_commits_its_counters_first_outside_a_transaction(campaigns):
+    petition = campaigns[EU].petition
+    checks = [rate_check("ip:b", "1/600", HeldReason.RATE_IP)]
+    assert sign_counted(petition, "first@example.net", checks) == ""
+    assert sign_counted(petition, "second@example.net", checks) == HeldReason.RATE_IP
+    assert RateCounter.objects.get().count == 2
+    with pytest.raises(RuntimeError), transaction.atomic():
+        sign_counted(petition, "third@example.net", checks)
+        raise RuntimeError
+    # Inside a transaction the counters join it, and roll back with the signature.
+    assert RateCounter.objects.get().count == 2
+    assert not Signature.objects.filter(email="third@example.net").exists()
+
+
+def test_hosted_form_leaves_database_counters_to_the_signing_call(db, settings):
+    settings.MIN_FILL_SECONDS = 0
+    settings.RATE_LIMIT_STORE = "db"
+    token = make_form_token(petition_id=7)
+    common = {"petition_id": 7, "ip_hash": "h", "form_token": token, "honeypot": ""}
+    hold = signing_hold(email="a@yopmail.com", **common)
+    assert hold.reason == HeldReason.DISPOSABLE
+    assert [check.reason for check in hold.rate_checks] == [
+        HeldReason.RATE_IP,
+        HeldReason.RATE_DOMAIN,
+        HeldReason.RATE_PETITION,
+    ]
+    assert not RateCounter.objects.exists()
+
+
+def test_hosted_form_counts_in_the_cache_when_the_counters_live_there(db, settings):
+    settings.MIN_FILL_SECONDS = 0
+    settings.RATE_LIMIT_STORE = "cache"
+    settings.RATE_LIMIT_IP = "1/600"
+    token = make_form_token(petition_id=7)
+    common = {"petition_id": 7, "ip_hash": "h2", "form_token": token, "honeypot": ""}
+    assert signing_hold(email="a@example.org", **common).reason == ""
+    second = signing_hold(email="b@example.org", **common)
+    assert (second.reason, second.rate_checks) == (HeldReason.RATE_IP, ())
 
 
 @pytest.mark.parametrize(
