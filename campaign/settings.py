@@ -130,7 +130,13 @@ def database(url: str) -> dict:
     )
     # Fail fast when the server is unreachable, so clients get a 503 rather than a hang.
     config.setdefault("OPTIONS", {})["connect_timeout"] = envint("DB_CONNECT_TIMEOUT", "3")
+    # Django's backend, checking a reused connection only after it sat idle (campaign/postgres).
+    config["ENGINE"] = "campaign.postgres"
     return config
+
+
+# A connection that answered a request less than this many seconds ago is not health-checked.
+HEALTH_CHECK_IDLE_SECONDS = float(os.environ.get("DB_HEALTH_CHECK_IDLE_SECONDS", "1"))
 
 
 DATABASES = {"default": database(os.environ["DATABASE_URL"])}
