@@ -14,7 +14,13 @@ LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 def campaign_translation(campaign: Campaign, language: str) -> CampaignTranslation:
     """The campaign's content in ``language``, else in its primary language."""
-    rows = {t.language: t for t in campaign.translations.all()}
+    # Indexed once per prefetched campaign (the sign path asks on every signature); as stale
+    # as the prefetched rows themselves, no more.
+    rows = campaign.__dict__.get("_translations_by_language")
+    if rows is None:
+        rows = {t.language: t for t in campaign.translations.all()}
+        if "translations" in getattr(campaign, "_prefetched_objects_cache", {}):
+            campaign.__dict__["_translations_by_language"] = rows
     return rows.get(language) or rows[campaign.primary_language]
 
 
