@@ -182,3 +182,19 @@ def test_rq_backend_pushes_a_job_only_when_the_transaction_commits(
         result = backend.enqueue(task, (), {"signature_id": 1})
     assert len(callbacks) == 1
     assert (list(result.args), result.kwargs) == ([], {"signature_id": 1})
+
+
+def test_the_email_worker_runs_below_the_web_in_a_session_of_its_own():
+    from campaign.launcher import Child
+
+    child = Child("sleeper", lambda: [sys.executable, "-c", "import time; time.sleep(30)"], nice=19)
+    child.start()
+    try:
+        pid = child.process.pid
+        fields = open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1].split()
+        session, nice = int(fields[3]), int(fields[16])
+        assert nice == min(19, os.nice(0) + 19)
+        assert session == pid != os.getsid(0)
+    finally:
+        child.process.kill()
+        child.process.wait()
