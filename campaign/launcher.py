@@ -72,11 +72,11 @@ def web_command(mode: str, port: str) -> list[str]:
         "20000",
         "--max-requests-jitter",
         "2000",
-        "--access-logfile",
-        "-" if os.environ.get("ACCESS_LOG") else "/dev/null",
-        "--access-logformat",
-        ACCESS_LOG_FORMAT,
     ]
+    if os.environ.get("ACCESS_LOG"):
+        command += ["--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT]
+    # Otherwise no access log at all: pointed at /dev/null, gunicorn would still format a
+    # line for every request.
     if gunicorn_version() >= (27,):
         command.append("--no-control-socket")  # unused; two instances on one host would share it
     if forwarded := os.environ.get("FORWARDED_ALLOW_IPS"):

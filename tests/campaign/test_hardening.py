@@ -117,6 +117,13 @@ def test_gunicorn_access_log_format_has_no_client_address(monkeypatch):
         assert leak not in ACCESS_LOG_FORMAT
 
 
+def test_gunicorn_keeps_no_access_log_unless_asked(monkeypatch):
+    monkeypatch.delenv("ACCESS_LOG", raising=False)
+    command = web_command("serve", "8000")
+    assert "--access-logfile" not in command
+    assert "--access-logformat" not in command
+
+
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
     # Test-harness variables (the browser tests' async-unsafe switch) are not production's.
     inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
