@@ -24,9 +24,9 @@ def origin_allowed(request: HttpRequest) -> bool:
     non-browser client, which the signed form token still guards.
     """
     origin = request.headers.get("Origin")
-    if origin is None:
+    if origin is None or origin == settings.SITE_URL:
         return True
-    return origin in (request_origin(request), settings.SITE_URL)
+    return origin == request_origin(request)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -50,10 +50,14 @@ def client_ip(request: HttpRequest) -> str:
 
 def client_ip_hash(request: HttpRequest) -> str:
     """A keyed hash of the client address; the key changes every UTC day, the address is never kept."""
-    ip = client_ip(request)
     day = datetime.datetime.now(datetime.UTC).date().isoformat()
-    key = hmac.new(settings.SECRET_KEY.encode(), f"ip-hash:{day}".encode(), hashlib.sha256).digest()
-    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()
+    key = _ip_hash_key(settings.SECRET_KEY, day)
+    return hmac.new(key, client_ip(request).encode(), hashlib.sha256).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _ip_hash_key(secret: str, day: str) -> bytes:
+    return hmac.new(secret.encode(), f"ip-hash:{day}".encode(), hashlib.sha256).digest()
 
 
 def public(response: HttpResponse, max_age: int | None = None) -> HttpResponse:
@@ -65,7 +69,11 @@ def public(response: HttpResponse, max_age: int | None = None) -> HttpResponse:
 
 
 def private(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, private=True, no_store=True)
+    """Mark a response as for this client only and not to be stored anywhere."""
+    if "Cache-Control" in response:
+        patch_cache_control(response, private=True, no_store=True)
+    else:  # what patch_cache_control writes, without parsing anything on the sign path
+        response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -1,7 +1,10 @@
+import time
+
 import pytest
 from django.core import mail
 
 from petitions.models import Consent, Signature, SignatureStatus
+from petitions.tokens import TokenProblem, check_form_token, make_form_token
 from tests.conftest import confirm_link
 from tests.petitions.helpers import sign
 
@@ -180,3 +183,17 @@ def test_sign_when_petition_paused_stores_nothing(client, br_petition):
 
 def test_sign_get_is_not_allowed(client, br_petition):
     assert client.get(f"/en/{BR}/sign/").status_code == 405
+
+
+def test_a_remembered_form_token_still_expires_and_follows_the_secret_key(settings, monkeypatch):
+    token = make_form_token(petition_id=3)
+    assert check_form_token(token, petition_id=3) is None
+    assert check_form_token(token, petition_id=4) == TokenProblem.INVALID
+    settings.FORM_TOKEN_MAX_AGE = 60
+    later = time.time() + 61
+    monkeypatch.setattr("petitions.tokens.time.time", lambda: later)
+    assert check_form_token(token, petition_id=3) == TokenProblem.EXPIRED
+    monkeypatch.undo()
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = []
+    assert check_form_token(token, petition_id=3) == TokenProblem.INVALID
