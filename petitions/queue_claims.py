@@ -15,6 +15,10 @@ PgBouncer in transaction mode and leaves every other query of the worker alone.
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
+
 CLAIM_SUFFIX = "FOR UPDATE SKIP LOCKED"
 
 
@@ -48,4 +52,70 @@ def commit_task_bookkeeping_without_waiting(execute, sql, params, many, context)
     """
     if not many and (is_claim(sql) or is_status_update(sql)):
         sql = "SET LOCAL synchronous_commit TO off; " + sql
+    return execute(sql, params, many, context)
+
+
+# Linux's pressure stall information: how long runnable tasks waited for a CPU.
+PRESSURE_FILE = "/proc/pressure/cpu"
+# How long the worker waits before claiming a task while the CPUs are saturated.
+YIELD_SECONDS = 0.1
+
+
+class CpuPressure:
+    """The share (percent) of recent time in which some runnable task waited for a CPU.
+
+    Computed from PSI's running total of stalled microseconds over windows of ``window``
+    seconds, so it follows a surge within a second (the kernel's own avg10 takes about ten).
+    """
+
+    def __init__(self, path: str = PRESSURE_FILE, window: float = 0.5):
+        self.path = path
+        self.window = window
+        self.since: tuple[float, int] | None = None
+        self.share = 0.0
+
+    def stalled_total(self) -> int | None:
+        try:
+            with open(self.path) as handle:
+                line = handle.readline()  # "some avg10=… avg60=… avg300=… total=<µs>"
+        except OSError:
+            return None
+        for field in line.split():
+            if field.startswith("total="):
+                return int(field.removeprefix("total="))
+        return None
+
+    def read(self) -> float | None:
+        """The share over the last complete window; None where the kernel does not report it."""
+        total = self.stalled_total()
+        if total is None:
+            return None
+        now = time.monotonic()
+        if self.since is None:
+            self.since = (now, total)
+        elif now - self.since[0] >= self.window:
+            began, before = self.since
+            self.share = 100 * (total - before) / ((now - began) * 1_000_000)
+            self.since = (now, total)
+        return self.share
+
+
+cpu_pressure = CpuPressure()
+
+
+def yield_to_busy_cpus(execute, sql, params, many, context):
+    """A ``connection.execute_wrapper`` under which the worker, before claiming a task, waits
+    YIELD_SECONDS while the CPUs are saturated (``WORKER_YIELD_PRESSURE``).
+
+    On a box shared with the web server, every millisecond an email takes in a surge (rendering
+    it, and its queue bookkeeping in PostgreSQL at full priority) is taken from signing; a low
+    CPU priority alone does not stop that. Emails are queued durably, so they can wait: the
+    worker then sends about ten a second until the pressure falls, then at full speed. The
+    wait comes before the claim's transaction begins, so no lock or snapshot is held.
+    """
+    threshold = settings.WORKER_YIELD_PRESSURE
+    if threshold and not many and is_claim(sql):
+        pressure = cpu_pressure.read()
+        if pressure is not None and pressure > threshold:
+            time.sleep(YIELD_SECONDS)
     return execute(sql, params, many, context)

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
+from petitions import queue_claims
 from petitions.models import Signature
-from petitions.queue_claims import is_claim, plan_claims_on_the_index
+from petitions.queue_claims import CpuPressure, is_claim, plan_claims_on_the_index
 from petitions.tasks import send_confirmation_email
 from tests.petitions.helpers import sign
 
@@ -99,3 +100,44 @@ def test_claim_plan_walks_the_index_even_when_statistics_say_the_queue_is_empty(
 
     assert "Index Scan using tasks_db_new_ordering_idx" in plan
     assert "Bitmap" not in plan and "Sort" not in plan
+
+
+def write_pressure(path, total_us):
+    path.write_text(f"some avg10=0.00 avg60=0.00 avg300=0.00 total={total_us}\n")
+
+
+def test_cpu_pressure_is_the_stalled_share_of_each_window(tmp_path, monkeypatch):
+    path = tmp_path / "cpu"
+    clock = [100.0]
+    monkeypatch.setattr("petitions.queue_claims.time.monotonic", lambda: clock[0])
+    pressure = CpuPressure(str(path), window=0.5)
+    write_pressure(path, 1_000_000)
+    assert pressure.read() == 0.0
+    clock[0] += 0.2
+    write_pressure(path, 1_150_000)
+    assert pressure.read() == 0.0  # the window is not over yet
+    clock[0] += 0.3
+    write_pressure(path, 1_400_000)
+    assert pressure.read() == pytest.approx(80.0)  # 0.4 s stalled in 0.5 s
+    assert CpuPressure(str(tmp_path / "missing")).read() is None
+
+
+def test_worker_waits_before_a_claim_only_while_the_cpus_are_saturated(settings, monkeypatch):
+    settings.WORKER_YIELD_PRESSURE = 50
+    waits = []
+    monkeypatch.setattr("petitions.queue_claims.time.sleep", waits.append)
+    share = [90.0]
+    monkeypatch.setattr(queue_claims.cpu_pressure, "read", lambda: share[0])
+    claim = 'SELECT * FROM "django_tasks_database_dbtaskresult" LIMIT 1 FOR UPDATE SKIP LOCKED'
+
+    def execute(sql, params, many, context):
+        return sql
+
+    assert queue_claims.yield_to_busy_cpus(execute, claim, [], False, {}) == claim
+    assert queue_claims.yield_to_busy_cpus(execute, "SELECT 1", [], False, {}) == "SELECT 1"
+    share[0] = 20.0
+    queue_claims.yield_to_busy_cpus(execute, claim, [], False, {})
+    settings.WORKER_YIELD_PRESSURE = 0
+    share[0] = 100.0
+    queue_claims.yield_to_busy_cpus(execute, claim, [], False, {})
+    assert waits == [queue_claims.YIELD_SECONDS]

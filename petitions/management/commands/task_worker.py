@@ -9,18 +9,21 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from petitions.queue_claims import (
     commit_task_bookkeeping_without_waiting,
     plan_claims_on_the_index,
+    yield_to_busy_cpus,
 )
 
 
 class Command(DbWorkerCommand):
     help = (
         DbWorkerCommand.help + " Task claims use the queue's index however long the queue, and"
-        " a task's claim and status commit without waiting for the disk."
+        " a task's claim and status commit without waiting for the disk, and while the CPUs are"
+        " saturated the worker waits before each claim."
     )
 
     def handle(self, *args, **options):
         connection = connections["default"]
         with (
+            connection.execute_wrapper(yield_to_busy_cpus),
             connection.execute_wrapper(commit_task_bookkeeping_without_waiting),
             connection.execute_wrapper(plan_claims_on_the_index),
         ):
