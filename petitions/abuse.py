@@ -46,10 +46,17 @@ def signing_hold(
 ) -> Hold:
     """The hold of a signature from the hosted form, its rate limits left to the signing call
     when the counters live in PostgreSQL (counted here, in Redis, otherwise)."""
-    limits = _rate_limits(petition_id=petition_id, ip_hash=ip_hash, email=email)
     if settings.RATE_LIMIT_STORE == "cache":
-        over = _first_over(limits)
-        return Hold(_early_reason(email=email, form_token=form_token, honeypot=honeypot) or over)
+        return Hold(
+            hold_reason(
+                petition_id=petition_id,
+                ip_hash=ip_hash,
+                email=email,
+                form_token=form_token,
+                honeypot=honeypot,
+            )
+        )
+    limits = _rate_limits(petition_id=petition_id, ip_hash=ip_hash, email=email)
     checks = tuple(rate_check(key, rate, reason) for reason, key, rate in limits)
     return Hold(_early_reason(email=email, form_token=form_token, honeypot=honeypot), checks)
 
@@ -84,7 +91,9 @@ def _rate_limits(*, petition_id: int, ip_hash: str, email: str) -> list[tuple[st
 def _first_over(limits: list[tuple[str, str, str]]) -> str:
     """Count one event against each limit; the reason of the first one over it, else ""."""
     over = over_limits([(key, rate) for _, key, rate in limits])
-    return next((reason for (reason, _, _), hit in zip(limits, over, strict=True) if hit), "")
+    return next(
+        (reason for (reason, _, _), is_over in zip(limits, over, strict=True) if is_over), ""
+    )
 
 
 def _early_reason(*, email: str, form_token: str, honeypot: str) -> str:
