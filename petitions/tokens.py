@@ -38,13 +38,17 @@ def make_form_token(*, petition_id: int) -> str:
 
 def check_form_token(token: str, *, petition_id: int) -> TokenProblem | None:
     """None when the token is genuine, for this petition, and not older than FORM_TOKEN_MAX_AGE."""
-    genuine = _genuine_form_token(token or "", settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+    genuine = _read_form_token(token)
     if genuine is None:
         return TokenProblem.INVALID
     value, signed_at = genuine
     if time.time() - signed_at > settings.FORM_TOKEN_MAX_AGE:
         return TokenProblem.EXPIRED
     return None if value == str(petition_id) else TokenProblem.INVALID
+
+
+def _read_form_token(token: str) -> tuple[str, int] | None:
+    return _genuine_form_token(token or "", settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -117,7 +121,7 @@ def purge_used_nonces() -> int:
 
 def form_token_age(token: str) -> float | None:
     """Seconds since a genuine form token was made; None for a token that is not genuine."""
-    genuine = _genuine_form_token(token or "", settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+    genuine = _read_form_token(token)
     return None if genuine is None else time.time() - genuine[1]
 
 
