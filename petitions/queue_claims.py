@@ -1,5 +1,7 @@
-"""Keeping the task worker's claim query fast while the queue is long.
+"""The task worker's claims in a surge: fast while the queue is long, cheap to commit, and
+deferred while the CPUs are saturated (each an execute wrapper, see task_worker).
 
+Fast while the queue is long:
 django-tasks-db claims the next task with ``… WHERE status = 'READY' AND (run_after = <max>
 OR run_after <= now()) … ORDER BY priority DESC, run_after, enqueued_at LIMIT 1 FOR UPDATE
 SKIP LOCKED``. While the table's statistics say few tasks are ready (a new or small table, or
@@ -9,8 +11,8 @@ rows here, against 0.05 ms), so a surge makes email sending slower the longer it
 those claims take CPU from signing. Without bitmap scans the same query walks the queue's
 ordered partial index and stops at the first row it can lock.
 
-The setting is ``SET LOCAL``, for the claim's own transaction only, so it is safe behind
-PgBouncer in transaction mode and leaves every other query of the worker alone.
+The settings here are ``SET LOCAL``, for the claim's or update's own transaction only, so they
+are safe behind PgBouncer in transaction mode and leave every other query of the worker alone.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+
+from petitions.cpu_pressure import CpuPressure
 
 CLAIM_SUFFIX = "FOR UPDATE SKIP LOCKED"
 
@@ -55,51 +59,9 @@ def commit_task_bookkeeping_without_waiting(execute, sql, params, many, context)
     return execute(sql, params, many, context)
 
 
-# Linux's pressure stall information: how long runnable tasks waited for a CPU.
-PRESSURE_FILE = "/proc/pressure/cpu"
 # How long the worker waits before claiming a task while the CPUs are saturated.
 YIELD_SECONDS = 0.1
-
-
-class CpuPressure:
-    """The share (percent) of recent time in which some runnable task waited for a CPU.
-
-    Computed from PSI's running total of stalled microseconds over windows of ``window``
-    seconds, so it follows a surge within a second (the kernel's own avg10 takes about ten).
-    """
-
-    def __init__(self, path: str = PRESSURE_FILE, window: float = 0.5):
-        self.path = path
-        self.window = window
-        self.since: tuple[float, int] | None = None
-        self.share = 0.0
-
-    def stalled_total(self) -> int | None:
-        try:
-            with open(self.path) as handle:
-                line = handle.readline()  # "some avg10=… avg60=… avg300=… total=<µs>"
-        except OSError:
-            return None
-        for field in line.split():
-            if field.startswith("total="):
-                return int(field.removeprefix("total="))
-        return None
-
-    def read(self) -> float | None:
-        """The share over the last complete window; None where the kernel does not report it."""
-        total = self.stalled_total()
-        if total is None:
-            return None
-        now = time.monotonic()
-        if self.since is None:
-            self.since = (now, total)
-        elif now - self.since[0] >= self.window:
-            began, before = self.since
-            self.share = 100 * (total - before) / ((now - began) * 1_000_000)
-            self.since = (now, total)
-        return self.share
-
-
+# This process's reading of the CPUs' pressure (it keeps the last window's start).
 cpu_pressure = CpuPressure()
 
 

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from petitions import queue_claims
+from petitions.cpu_pressure import CpuPressure
 from petitions.models import Signature
-from petitions.queue_claims import CpuPressure, is_claim, plan_claims_on_the_index
+from petitions.queue_claims import is_claim, plan_claims_on_the_index
 from petitions.tasks import send_confirmation_email
 from tests.petitions.helpers import sign
 
@@ -109,7 +110,7 @@ def write_pressure(path, total_us):
 def test_cpu_pressure_is_the_stalled_share_of_each_window(tmp_path, monkeypatch):
     path = tmp_path / "cpu"
     clock = [100.0]
-    monkeypatch.setattr("petitions.queue_claims.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("petitions.cpu_pressure.time.monotonic", lambda: clock[0])
     pressure = CpuPressure(str(path), window=0.5)
     write_pressure(path, 1_000_000)
     assert pressure.read() == 0.0
