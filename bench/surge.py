@@ -442,6 +442,26 @@ def cpu(results: list, name: str, concurrency: int) -> dict:
     )
 
 
+def paired_percent(results: list, name: str, base: str, concurrency: int) -> float:
+    """The median over the rounds of ``name``'s rate as a percentage of ``base``'s in the same
+    round: both ran back to back, so a drift of the machine's speed between rounds cancels."""
+    mine, theirs = (
+        next(r["rounds"] for r in results if r["scenario"] == n and r["concurrency"] == concurrency)
+        for n in (name, base)
+    )
+    return statistics.median(100 * a / b for a, b in zip(mine, theirs, strict=True))
+
+
+def cpu_percent(results: list, name: str, base: str, concurrency: int) -> float:
+    """``base``'s CPU per answer (all roles) as a percentage of ``name``'s: the rate ratio the
+    work alone predicts on a machine whose CPU is the bottleneck."""
+    return (
+        100
+        * sum(cpu(results, base, concurrency).values())
+        / sum(cpu(results, name, concurrency).values())
+    )
+
+
 def p99(results: list, name: str, concurrency: int) -> float:
     return next(
         r["p99_ms"] for r in results if r["scenario"] == name and r["concurrency"] == concurrency
@@ -480,6 +500,13 @@ def main() -> int:
             f"{100 * rate(results, 'page', c) / rate(results, 'healthz', c):.0f}% and API "
             f"{100 * rate(results, 'api', c) / rate(results, 'healthz', c):.0f}% of /healthz "
             f"({rate(results, 'healthz', c):.0f}/s)"
+        )
+        summary.append(
+            f"c={c}: per-round ratios (median): sign "
+            f"{paired_percent(results, 'sign', 'reference', c):.0f}% of the bare insert, page "
+            f"{paired_percent(results, 'page', 'healthz', c):.0f}%, API "
+            f"{paired_percent(results, 'api', 'healthz', c):.0f}% of /healthz; by CPU per answer "
+            f"sign {cpu_percent(results, 'sign', 'reference', c):.0f}% of the bare insert"
         )
     for c in CONCURRENCIES:
         summary.append(
