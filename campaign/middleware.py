@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.middleware import locale
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -26,6 +27,25 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, except that an answer marked as the same in every language (the JSON API)
+    does not vary by Accept-Language: a CDN then keeps one copy of it, not one per header value."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = super().process_response(request, response)
+        if getattr(response, "same_in_every_language", False) and response.has_header("Vary"):
+            kept = [
+                value.strip()
+                for value in response["Vary"].split(",")
+                if value.strip() and value.strip().lower() != "accept-language"
+            ]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
         return response
 
 

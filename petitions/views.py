@@ -45,7 +45,14 @@ from petitions.tokens import (
     read_confirm_token,
     read_rights_token,
 )
-from petitions.web import client_ip_hash, origin_allowed, private, public, served_from_cache
+from petitions.web import (
+    client_ip_hash,
+    origin_allowed,
+    private,
+    public,
+    same_in_every_language,
+    served_from_cache,
+)
 from petitions.widgets import partner_page_url, widget_for_key
 
 
@@ -347,6 +354,8 @@ def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+# Titles come in the campaign's primary language whatever the client asks for.
+@same_in_every_language
 @served_from_cache
 def api_petition(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)

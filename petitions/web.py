@@ -112,3 +112,16 @@ def served_from_cache(view):
         return response
 
     return wrapper
+
+
+def same_in_every_language(view):
+    """Mark a view's answers, server-cached or not, as the same whatever language the visitor
+    prefers: campaign.middleware.LocaleMiddleware then leaves Accept-Language out of Vary."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.same_in_every_language = True
+        return response
+
+    return wrapper

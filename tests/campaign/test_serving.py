@@ -198,3 +198,17 @@ def test_the_email_worker_runs_below_the_web_in_a_session_of_its_own():
     finally:
         child.process.kill()
         child.process.wait()
+
+
+def test_api_answers_do_not_vary_by_language_but_negotiated_ones_do(client, campaigns, settings):
+    settings.PAGE_CACHE_SECONDS = 5
+    from django.core.cache import cache
+
+    cache.clear()
+    # Built, then served from the server's cache: a CDN may keep one copy for every visitor.
+    for _ in range(2):
+        api = client.get(f"/api/v1/petitions/{EU}", HTTP_ACCEPT_LANGUAGE="pt-BR")
+        assert api.status_code == 200
+        assert api.get("Vary") is None
+    negotiated = client.get("/healthz", HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert negotiated["Vary"] == "Accept-Language"
