@@ -14,7 +14,8 @@ def drop_server_side():
     other = psycopg2.connect(**params)
     other.autocommit = True
     with other.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        # With a timeout, it returns once the process is gone, not as soon as it is signalled.
+        cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
     other.close()
 
 
