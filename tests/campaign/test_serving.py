@@ -200,7 +200,9 @@ def test_the_email_worker_runs_below_the_web_in_a_session_of_its_own():
         child.process.wait()
 
 
-def test_api_answers_do_not_vary_by_language_but_negotiated_ones_do(client, campaigns, settings):
+def test_api_and_pages_do_not_vary_by_language_but_negotiated_answers_do(
+    client, campaigns, settings
+):
     settings.PAGE_CACHE_SECONDS = 5
     from django.core.cache import cache
 
@@ -210,5 +212,7 @@ def test_api_answers_do_not_vary_by_language_but_negotiated_ones_do(client, camp
         api = client.get(f"/api/v1/petitions/{EU}", HTTP_ACCEPT_LANGUAGE="pt-BR")
         assert api.status_code == 200
         assert api.get("Vary") is None
+    # A page's language is in its path.
+    assert client.get(f"/en/{EU}/", HTTP_ACCEPT_LANGUAGE="pt-BR").get("Vary") is None
     negotiated = client.get("/healthz", HTTP_ACCEPT_LANGUAGE="pt-BR")
     assert negotiated["Vary"] == "Accept-Language"
