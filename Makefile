@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Test-only npm packages (axe-core for the accessibility checks), installed from the lock file.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run serve test lint format messages compilemessages check audit bench clean
 
@@ -12,13 +14,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --silent && touch $(NODE_STAMP); \
+	else \
+		echo "npm not found: the browser tests' accessibility checks need Node.js and npm" >&2; \
+	fi
+
 run: $(STAMP)
 	$(PY) -m campaign.launcher run
 
 serve: $(STAMP)
 	$(PY) -m campaign.launcher serve
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m campaign.catalogs
 	$(PY) -m pytest $(PYTEST_ARGS)
 

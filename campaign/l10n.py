@@ -1,0 +1,47 @@
+"""Numbers, percentages and dates in a language's CLDR format (Babel), for every human-readable
+document: pages, emails, PDFs and XLSX display formats. CSV keeps plain digits for machines.
+
+Each function takes the language explicitly (a Django code such as ``pt-br``) and falls back to
+the active language, so documents built outside a request (tasks, commands) say which they use.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from django.utils import timezone
+from django.utils.translation import get_language, to_locale
+
+
+def babel_locale(language: str | None = None) -> str:
+    """The Babel locale for a Django language code: ``pt-br`` → ``pt_BR``, ``None`` → active."""
+    return to_locale(language or get_language() or "en")
+
+
+def format_number(value: int | float, language: str | None = None) -> str:
+    """A number as the language writes it: 1,234 (en) / 1.234 (de, pt-br) / 1 234 (fr, pl)."""
+    return babel_numbers.format_decimal(value, locale=babel_locale(language))
+
+
+def format_percent(value: float, language: str | None = None, *, decimals: int = 1) -> str:
+    """A share (0.123 for 12.3 %) with up to ``decimals`` decimals: 12.3% / 12,3 % / %12,3."""
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "") + "%"
+    return babel_numbers.format_percent(value, format=pattern, locale=babel_locale(language))
+
+
+def format_date(
+    value: datetime.date | datetime.datetime, language: str | None = None, *, form: str = "long"
+) -> str:
+    """A date in the language's ``long`` (3. März 2027) or ``short`` (03.03.27) CLDR format."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return babel_dates.format_date(value, format=form, locale=babel_locale(language))
+
+
+def format_datetime(value: datetime.datetime, language: str | None = None) -> str:
+    """A moment as date and time in the language's medium CLDR format, in the site's time zone."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return babel_dates.format_datetime(value, format="medium", locale=babel_locale(language))
