@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -8,6 +9,7 @@ from campaign import views
 from campaign.sitemaps import CampaignListSitemap, CampaignSitemap
 from petitions import partner_views, widget_views
 from petitions import views as petition_views
+from petitions.tracking_webhooks import tracking_webhook_urls
 
 campaign_patterns = (
     [
@@ -39,8 +41,9 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("organize/", include("campaign.organize_urls")),
-    # ESP tracking webhooks (bounces, complaints): basic auth with ANYMAIL_WEBHOOK_SECRET.
-    path("anymail/", include("anymail.urls")),
+    # The EMAIL_ESP's tracking webhook only (bounces, complaints; none without an ESP):
+    # basic auth with ANYMAIL_WEBHOOK_SECRET, 400 for what it cannot parse.
+    path("anymail/", include((tracking_webhook_urls(settings.EMAIL_ESP), "anymail"))),
 ]
 urlpatterns += i18n_patterns(
     path("", include("petitions.urls")),

@@ -1,52 +1,236 @@
-"""Bounces and complaints from the ESP's webhooks: stop mailing those addresses.
+"""Bounces and complaints from the ESP's tracking webhook: stop mailing dead or unwilling boxes.
 
-anymail's tracking webhooks (under /anymail/, HTTP basic auth with ANYMAIL WEBHOOK_SECRET)
-send a ``tracking`` signal; ``on_tracking_event`` (connected in apps.py) records it here.
+anymail's tracking webhook for settings.EMAIL_ESP (mounted by ``tracking_webhooks``, HTTP basic
+auth with ANYMAIL WEBHOOK_SECRET) sends a ``tracking`` signal; ``on_tracking_event`` (connected
+in apps.py) hands each event to ``record_tracking_event``.
+
+- Hard bounces, rejections, complaints and unsubscriptions suppress the address.
+- Soft bounces and deferrals never suppress: the confirmation email of the address's pending
+  signatures is sent again, EMAIL_RETRY_DELAYS apart, at most len(EMAIL_RETRY_DELAYS) times per
+  SOFT_BOUNCE_WINDOW. ``is_soft_failure`` tells them apart, per ESP.
+- A resubscription (``subscribed``) lifts a suppression, and so does a confirmation by the
+  address after the suppression (it proves the box works).
+
+Addresses are kept only as keyed hashes; the key is EmailHashKey's, not SECRET_KEY.
 """
 
 from __future__ import annotations
 
+import datetime
+import functools
 import logging
+import secrets
+from collections.abc import Callable
 
+from anymail.signals import AnymailTrackingEvent, EventType
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from petitions.addresses import normalise_email
-from petitions.models import EmailSuppression, Signature, SignatureStatus, SuppressionReason
+from petitions.models import (
+    EmailHashKey,
+    EmailSuppression,
+    Signature,
+    SignatureStatus,
+    SoftBounce,
+    SuppressionReason,
+)
 
 logger = logging.getLogger(__name__)
 
+HASH_SALT = "petitions.suppression"
+HASH_KEY_PURPOSE = "suppression"
+# A box that soft-bounced this long ago gets a fresh set of resends.
+SOFT_BOUNCE_WINDOW = datetime.timedelta(days=7)
+
 SUPPRESSING_EVENTS = {
-    "bounced": SuppressionReason.BOUNCED,
-    "rejected": SuppressionReason.REJECTED,
-    "complained": SuppressionReason.COMPLAINED,
-    "unsubscribed": SuppressionReason.UNSUBSCRIBED,
+    EventType.BOUNCED: SuppressionReason.BOUNCED,
+    EventType.REJECTED: SuppressionReason.REJECTED,
+    EventType.COMPLAINED: SuppressionReason.COMPLAINED,
+    EventType.UNSUBSCRIBED: SuppressionReason.UNSUBSCRIBED,
 }
-HARD_FAILURES = {"bounced", "rejected"}
+HARD_FAILURES = {EventType.BOUNCED, EventType.REJECTED}
+# The event types this module acts on: each needs a recipient.
+HANDLED_EVENTS = {*SUPPRESSING_EVENTS, EventType.DEFERRED, EventType.SUBSCRIBED}
+
+# SparkPost bounce classes that say nothing against the address: soft bounce, DNS failure,
+# mailbox full, too large, timeout, generic bounce, auto-reply, transient, challenge-response.
+SPARKPOST_SOFT_CLASSES = {"20", "21", "22", "23", "24", "40", "60", "70", "100"}
+
+
+def _first_value(data: dict) -> dict:
+    return next(iter(data.values()), {}) if isinstance(data, dict) else {}
+
+
+# anymail reports these ESPs' soft bounces as ``bounced``: how each one's own payload
+# (event.esp_event) marks them. Mailgun (severity "temporary"), Postal, Mailtrap and Unisender
+# Go soft bounces already arrive as ``deferred`` from anymail, as do Postmark's Transient and
+# DnsError, Brevo's and SendGrid's deferred and Mailjet's greylisting.
+SOFT_BOUNCE_RULES: dict[str, Callable[[dict], bool]] = {
+    # Postmark: bounce Type; a virus notice says nothing against the box either.
+    "Postmark": lambda e: (
+        e.get("Type") in {"SoftBounce", "Transient", "DnsError", "VirusNotification"}
+    ),
+    # Brevo (and its old name): its own event name.
+    "Brevo": lambda e: e.get("event") == "soft_bounce",
+    "SendinBlue": lambda e: e.get("event") == "soft_bounce",
+    # Amazon SES: bounceType Transient (Permanent and Undetermined suppress, as SES does).
+    "Amazon SES": lambda e: (e.get("bounce") or {}).get("bounceType") == "Transient",
+    # Mailjet: every bounce says whether it is hard.
+    "Mailjet": lambda e: e.get("hard_bounce") is False,
+    # Mailgun: anymail turns severity "temporary" into deferred; this catches any left.
+    "Mailgun": lambda e: (e.get("event-data") or {}).get("severity") == "temporary",
+    "Mandrill": lambda e: e.get("event") == "soft_bounce",
+    "MailerSend": lambda e: (e.get("data") or {}).get("type") == "soft_bounced",
+    # SendGrid: a "blocked" bounce is about the message or sender, not the address.
+    "SendGrid": lambda e: e.get("type") == "blocked",
+    "SparkPost": lambda e: (
+        str(_first_value(e.get("msys")).get("bounce_class")) in SPARKPOST_SOFT_CLASSES
+    ),
+    "Resend": lambda e: ((e.get("data") or {}).get("bounce") or {}).get("type") == "Transient",
+}
+
+
+def is_soft_failure(event: AnymailTrackingEvent, *, esp_name: str) -> bool:
+    """Whether the event is a temporary delivery failure: a deferral or a soft bounce."""
+    if event.event_type == EventType.DEFERRED:
+        return True
+    if event.event_type != EventType.BOUNCED or not isinstance(event.esp_event, dict):
+        return False
+    rule = SOFT_BOUNCE_RULES.get(esp_name)
+    return bool(rule and rule(event.esp_event))
+
+
+@functools.cache
+def hash_key() -> str:
+    """The suppression list's hash key: made once (by migration 0011, or here) and kept."""
+    row, _ = EmailHashKey.objects.get_or_create(
+        purpose=HASH_KEY_PURPOSE, defaults={"key": secrets.token_hex(32)}
+    )
+    return row.key
 
 
 def address_hash(email: str) -> str:
     """A keyed hash of the normalised address: the suppression list keeps no readable address."""
-    return salted_hmac("petitions.suppression", normalise_email(email)).hexdigest()
+    return salted_hmac(
+        HASH_SALT, normalise_email(email), secret=hash_key(), algorithm="sha256"
+    ).hexdigest()
+
+
+def legacy_address_hashes(email: str) -> list[str]:
+    """The hashes rows written before migration 0011 carry: keyed on SECRET_KEY or a fallback."""
+    value = normalise_email(email)
+    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [salted_hmac(HASH_SALT, value, secret=secret).hexdigest() for secret in secrets_]
+
+
+def _suppressions(email: str):
+    return EmailSuppression.objects.filter(
+        address_hash__in=[address_hash(email), *legacy_address_hashes(email)]
+    )
 
 
 def is_suppressed(email: str) -> bool:
-    return EmailSuppression.objects.filter(address_hash=address_hash(email)).exists()
+    """Whether no mail may go to the address.
 
-
-def record_tracking_event(*, event_type: str, recipient: str) -> None:
-    """Suppress the address after a bounce, rejection, complaint or unsubscription.
-
-    A hard bounce also deletes the address's unconfirmed signatures (they can never be
-    confirmed and were never counted); an unsubscription turns its update opt-ins off.
-    Side effects: INSERT of EmailSuppression, DELETE/UPDATE of signatures.
+    A suppression the address has since outlived by confirming a signature is lifted here
+    (deleted); one found under a legacy hash is re-keyed. Side effects: DELETE/UPDATE of
+    EmailSuppression rows.
     """
-    reason = SUPPRESSING_EVENTS.get(event_type)
-    if reason is None or not recipient:
-        return
-    EmailSuppression.objects.get_or_create(
-        address_hash=address_hash(recipient), defaults={"reason": reason}
+    confirmed_later = Signature.objects.filter(
+        email_key=normalise_email(email),
+        status=SignatureStatus.CONFIRMED,
+        confirmed_at__gt=OuterRef("created_at"),
     )
+    rows = list(_suppressions(email).annotate(lifted=Exists(confirmed_later)))
+    if not rows:
+        return False
+    if any(row.lifted for row in rows):
+        lift_suppression(email, why="a later confirmation")
+        return False
+    current = address_hash(email)
+    if all(row.address_hash != current for row in rows):
+        EmailSuppression.objects.filter(pk=rows[0].pk).update(address_hash=current)
+    return True
+
+
+def suppress(email: str, *, reason: str) -> None:
+    """Add the address to the suppression list (once). Side effect: INSERT of EmailSuppression."""
+    if not _suppressions(email).exists():
+        EmailSuppression.objects.get_or_create(
+            address_hash=address_hash(email), defaults={"reason": reason}
+        )
+
+
+def lift_suppression(email: str, *, why: str) -> None:
+    """Take the address off the suppression list and forget its soft bounces.
+
+    Side effects: DELETE of EmailSuppression and SoftBounce rows.
+    """
+    deleted, _ = _suppressions(email).delete()
+    SoftBounce.objects.filter(address_hash=address_hash(email)).delete()
+    if deleted:
+        logger.info("Lifted a suppression after %s", why)
+
+
+def record_soft_failure(email: str) -> int:
+    """Count a soft bounce or deferral and queue the confirmation email again, with backoff.
+
+    The n-th soft failure within SOFT_BOUNCE_WINDOW resends the address's pending confirmations
+    after EMAIL_RETRY_DELAYS[n-1] seconds; past the last delay nothing more is sent (the
+    signature stays pending until purged or resent by the signer). Returns how many emails
+    were queued. Side effects: UPSERT of SoftBounce, DELETE of stale ones, task enqueues.
+    """
+    from petitions.tasks import send_confirmation_email  # noqa: PLC0415 -- tasks import emails
+
+    now = timezone.now()
+    delays = settings.EMAIL_RETRY_DELAYS
+    with transaction.atomic():
+        SoftBounce.objects.filter(last_bounced_at__lt=now - SOFT_BOUNCE_WINDOW).delete()
+        bounce, _ = SoftBounce.objects.select_for_update().get_or_create(
+            address_hash=address_hash(email), defaults={"last_bounced_at": now}
+        )
+        bounce.count += 1
+        bounce.last_bounced_at = now
+        bounce.save(update_fields=["count", "last_bounced_at"])
+        if bounce.count > len(delays):
+            logger.warning("Giving up resending to a soft-bouncing address after %s", bounce.count)
+            return 0
+        run_after = now + datetime.timedelta(seconds=delays[bounce.count - 1])
+        pending = list(
+            Signature.objects.filter(
+                email_key=normalise_email(email), status=SignatureStatus.PENDING
+            ).values_list("pk", flat=True)
+        )
+        for signature_id in pending:
+            send_confirmation_email.using(run_after=run_after).enqueue(signature_id=signature_id)
+        return len(pending)
+
+
+def record_tracking_event(*, event_type: str, recipient: str, soft: bool = False) -> None:
+    """Act on one tracking event of the address.
+
+    Soft failures resend (``record_soft_failure``); a resubscription lifts a suppression; a
+    bounce, rejection, complaint or unsubscription suppresses. A hard bounce or rejection also
+    deletes the address's unconfirmed signatures (they can never be confirmed and were never
+    counted); any other suppression turns its update opt-ins off.
+    Side effects: writes of EmailSuppression, SoftBounce and signatures; task enqueues.
+    """
+    if not recipient:
+        return
+    if soft:
+        record_soft_failure(recipient)
+        return
+    if event_type == EventType.SUBSCRIBED:
+        lift_suppression(recipient, why="a resubscription")
+        return
+    reason = SUPPRESSING_EVENTS.get(event_type)
+    if reason is None:
+        return
+    suppress(recipient, reason=reason)
     signatures = Signature.objects.filter(email_key=normalise_email(recipient))
     if event_type in HARD_FAILURES:
         signatures.filter(status=SignatureStatus.PENDING).delete()
@@ -62,4 +246,8 @@ def on_tracking_event(sender, event, esp_name, **kwargs) -> None:
             "Ignoring an unauthenticated %s webhook: set ANYMAIL_WEBHOOK_SECRET", esp_name
         )
         return
-    record_tracking_event(event_type=event.event_type, recipient=event.recipient or "")
+    record_tracking_event(
+        event_type=event.event_type,
+        recipient=event.recipient or "",
+        soft=is_soft_failure(event, esp_name=esp_name),
+    )

@@ -423,7 +423,9 @@ class SuppressionReason(models.TextChoices):
 class EmailSuppression(models.Model):
     """An address no mail is sent to any more, keyed by a keyed hash of its normalised form.
 
-    Only the hash is kept, so the suppression list itself holds no readable address.
+    Only the hash is kept, so the suppression list itself holds no readable address. The key
+    is EmailHashKey's, not SECRET_KEY, so rotating SECRET_KEY keeps the list (email_health).
+    A confirmation by the address after ``created_at`` lifts the suppression.
     """
 
     address_hash = models.CharField(max_length=64, unique=True)
@@ -432,6 +434,35 @@ class EmailSuppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} {self.address_hash[:10]}"
+
+
+class EmailHashKey(models.Model):
+    """The random key of the suppression list's address hashes, made once by a migration.
+
+    Independent of SECRET_KEY, so a key rotation does not forget who bounced or complained.
+    """
+
+    purpose = models.CharField(max_length=32, unique=True)
+    key = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.purpose
+
+
+class SoftBounce(models.Model):
+    """Soft bounces and deferrals of an address in a row: they bound the confirmation resends.
+
+    Never suppresses; ``count`` starts again once ``last_bounced_at`` is older than
+    SOFT_BOUNCE_WINDOW, and such stale rows are deleted as new bounces arrive (email_health).
+    """
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    count = models.PositiveSmallIntegerField(default=0)
+    last_bounced_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.count} soft bounces {self.address_hash[:10]}"
 
 
 class RateCounter(models.Model):
