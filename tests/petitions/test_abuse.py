@@ -1,6 +1,5 @@
 """Floods, spoofed proxies, races, honeypot, fast humans, disposable domains, proof of work."""
 
-import hashlib
 import threading
 import time
 from types import SimpleNamespace
@@ -22,7 +21,7 @@ from petitions.signing import create_signature
 from petitions.throttle import hit, over_limit, rate_check
 from petitions.tokens import make_form_token
 from tests.conftest import confirm_link
-from tests.petitions.helpers import form_token
+from tests.petitions.helpers import form_token, solve
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
@@ -341,16 +340,6 @@ def test_gmail_variants_sign_once(client, eu_petition):
     assert list(Signature.objects.values_list("email", "email_key")) == [
         ("jane.doe@gmail.com", "janedoe@gmail.com")
     ]
-
-
-def solve(token: str, bits: int, nonce: str = "0123456789abcdef") -> str:
-    n = 0
-    while True:
-        candidate = f"{nonce}.{n}"
-        digest = hashlib.sha256(f"{token}:{candidate}".encode()).digest()
-        if int.from_bytes(digest, "big") >> (256 - bits) == 0:
-            return candidate
-        n += 1
 
 
 def test_required_proof_of_work_refuses_a_signature_without_it(client, eu_petition, settings):
