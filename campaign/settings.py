@@ -242,6 +242,9 @@ STORAGES = {
 # Petition behaviour.
 SIGNATURE_CONFIRM_MAX_AGE = envint("SIGNATURE_CONFIRM_MAX_AGE", str(7 * 24 * 3600))
 FORM_TOKEN_MAX_AGE = envint("FORM_TOKEN_MAX_AGE", str(24 * 3600))
+# Form tokens are stamped with the start of a window this long (at most a quarter of the max
+# age), so a cached page keeps its bytes and ETag between count changes (petitions/tokens.py).
+FORM_TOKEN_WINDOW = envint("FORM_TOKEN_WINDOW", "3600")
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "30")
 EMAIL_RETRY_DELAYS = [10, 60, 300, 1800, 7200]
 WEBHOOK_RETRY_DELAYS = [30, 120, 600, 3600, 6 * 3600, 24 * 3600]
@@ -274,7 +277,6 @@ RATE_LIMIT_DOMAIN_EXEMPT = envlist(
     "gmx.de,gmx.net,web.de,t-online.de,orange.fr,free.fr,laposte.net,libero.it,wp.pl,"
     "o2.pl,onet.pl,seznam.cz,uol.com.br,bol.com.br,terra.com.br,proton.me,protonmail.com",
 )
-MIN_FILL_SECONDS = envint("MIN_FILL_SECONDS", "3")
 POW_DIFFICULTY_BITS = envint("POW_DIFFICULTY_BITS", "18")
 # Reverse proxies of our own in front of the app; only then is X-Forwarded-For believed.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")

@@ -1,7 +1,10 @@
 """Telling likely abuse from signers: the answer is the same, but held signatures do not count.
 
-A held signature is stored with a reason and left out of the counts until an organizer
-releases it (admin action); nobody is told, so a flooder learns nothing from the answers.
+One set of rules for every sign form, the hosted page and the partner widget alike
+(``screen_signature``). A held signature is stored with a reason and left out of the counts
+until an organizer releases it (admin action); nobody is told, so a flooder learns nothing
+from the answers. Double opt-in is the real gate: nothing counts unconfirmed, so no rule here
+may cost a person their confirmation email, except a signal only a bot produces.
 """
 
 from __future__ import annotations
@@ -13,13 +16,13 @@ from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from django.conf import settings
 
 from petitions.addresses import email_domain
-from petitions.models import HeldReason
+from petitions.models import HeldReason, Petition
 from petitions.throttle import RateCheck, hit, over_limits, rate_check
-from petitions.tokens import form_token_age
 
-# Held for these reasons, the confirmation email is not sent: a bot filled the form. A person
-# who was wrongly held can still ask for the email again on the check-your-email page.
-NO_EMAIL_REASONS = frozenset({HeldReason.HONEYPOT, HeldReason.TOO_FAST})
+# Held for these reasons, the confirmation email is not sent: only a bot fills the honeypot
+# (hidden from people and from browsers' autofill). A person who was held anyway can still ask
+# for the email again on the check-your-email page.
+NO_EMAIL_REASONS = frozenset({HeldReason.HONEYPOT})
 
 
 def is_disposable(domain: str) -> bool:
@@ -41,9 +44,28 @@ class Hold:
     rate_checks: tuple[RateCheck, ...] = ()
 
 
-def signing_hold(
-    *, petition_id: int, ip_hash: str, email: str, form_token: str, honeypot: str
-) -> Hold:
+def screen_signature(
+    *,
+    petition: Petition,
+    form_token: str,
+    pow_solution: str,
+    honeypot: str,
+    ip_hash: str,
+    email: str,
+) -> Hold | None:
+    """The anti-bot rules every sign form applies: None when the form must be refused (the
+    petition requires proof of work and ``pow_solution`` does not solve it), else its Hold.
+
+    Call once the form token and the fields are valid. Side effects: with proof of work
+    required, one counter increment (``pow_solved``); the rate counters when they live in
+    Redis (``signing_hold``).
+    """
+    if petition.require_pow and not pow_solved(form_token=form_token, solution=pow_solution):
+        return None
+    return signing_hold(petition_id=petition.pk, ip_hash=ip_hash, email=email, honeypot=honeypot)
+
+
+def signing_hold(*, petition_id: int, ip_hash: str, email: str, honeypot: str) -> Hold:
     """The hold of a signature from the hosted form, its rate limits left to the signing call
     when the counters live in PostgreSQL (counted here, in Redis, otherwise)."""
     if settings.RATE_LIMIT_STORE == "cache":
@@ -52,18 +74,15 @@ def signing_hold(
                 petition_id=petition_id,
                 ip_hash=ip_hash,
                 email=email,
-                form_token=form_token,
                 honeypot=honeypot,
             )
         )
     limits = _rate_limits(petition_id=petition_id, ip_hash=ip_hash, email=email)
     checks = tuple(rate_check(key, rate, reason) for reason, key, rate in limits)
-    return Hold(_early_reason(email=email, form_token=form_token, honeypot=honeypot), checks)
+    return Hold(_early_reason(email=email, honeypot=honeypot), checks)
 
 
-def hold_reason(
-    *, petition_id: int, ip_hash: str, email: str, form_token: str, honeypot: str
-) -> str:
+def hold_reason(*, petition_id: int, ip_hash: str, email: str, honeypot: str) -> str:
     """Why this signature should be held ("" when it should count), its limits counted now.
 
     Every valid signature is counted against the limits per client address, per email
@@ -71,7 +90,7 @@ def hold_reason(
     counter increments in one statement (throttle.over_limits).
     """
     over = _first_over(_rate_limits(petition_id=petition_id, ip_hash=ip_hash, email=email))
-    return _early_reason(email=email, form_token=form_token, honeypot=honeypot) or over
+    return _early_reason(email=email, honeypot=honeypot) or over
 
 
 def _rate_limits(*, petition_id: int, ip_hash: str, email: str) -> list[tuple[str, str, str]]:
@@ -96,13 +115,14 @@ def _first_over(limits: list[tuple[str, str, str]]) -> str:
     )
 
 
-def _early_reason(*, email: str, form_token: str, honeypot: str) -> str:
-    """A hold that needs no counter: a bot's honeypot, a form sent too fast, a throwaway address."""
+def _early_reason(*, email: str, honeypot: str) -> str:
+    """A hold that needs no counter: a bot's honeypot, a throwaway address.
+
+    There is no fill-time rule: a person using autofill signs in a second, and behind a cache
+    the form token's age is the page's age, not the reader's (docs/SECURITY.md).
+    """
     if honeypot:
         return HeldReason.HONEYPOT
-    age = form_token_age(form_token)
-    if age is not None and age < settings.MIN_FILL_SECONDS:
-        return HeldReason.TOO_FAST
     if is_disposable(email_domain(email)):
         return HeldReason.DISPOSABLE
     return HeldReason.NONE

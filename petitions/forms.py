@@ -14,9 +14,11 @@ from pyuca import Collator
 from campaign.models import RegionKind
 from petitions.regions import BRAZILIAN_STATES
 
-# A field people never see (hidden by CSS, skipped by keyboard and screen readers) that
-# form-filling bots tend to fill; its name is not in SignatureForm so it never shows errors.
-HONEYPOT_FIELD = "website"
+# A field people never see (display: none, so not focusable: browsers' autofill skips it, and so
+# do keyboards and screen readers) that form-filling bots tend to fill. Its name matches no
+# autofill field type (unlike "website", which address-book and password-manager autofill may
+# fill with the person's homepage); it is not in SignatureForm so it never shows errors.
+HONEYPOT_FIELD = "comments"
 
 
 def current_country_choices() -> list[tuple[str, str]]:

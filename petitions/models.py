@@ -82,7 +82,7 @@ class HeldReason(models.TextChoices):
 
     NONE = "", "Not held"
     HONEYPOT = "honeypot", "Honeypot field filled"
-    TOO_FAST = "too_fast", "Form sent too fast"
+    TOO_FAST = "too_fast", "Form sent too fast"  # no longer given; kept for rows held before
     DISPOSABLE = "disposable", "Disposable email domain"
     RATE_IP = "rate_ip", "Too many signatures from one address"
     RATE_DOMAIN = "rate_domain", "Too many signatures from one email domain"

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
-import secrets
 import time
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection
 from django.utils import timezone
 
 FORM_SALT = "petitions.form"
@@ -28,17 +26,36 @@ RIGHTS_SALTS = {"withdraw": WITHDRAW_SALT, "data": DATA_COPY_SALT}
 class TokenProblem(enum.Enum):
     INVALID = "invalid"
     EXPIRED = "expired"
-    REPLAYED = "replayed"
+
+
+def token_window() -> int:
+    """Seconds a form token stays the same: FORM_TOKEN_WINDOW, at most a quarter of
+    FORM_TOKEN_MAX_AGE, so every signer keeps at least three quarters of the token's life."""
+    return max(1, min(settings.FORM_TOKEN_WINDOW, settings.FORM_TOKEN_MAX_AGE // 4))
+
+
+class WindowSigner(signing.TimestampSigner):
+    """A TimestampSigner whose timestamp is the start of the current token window.
+
+    Every page served in one window carries the same token, so a cached page's bytes and ETag
+    stay the same while its content does. The tokens look exactly like TimestampSigner's, so
+    those already in pages keep working. Age is judged from the window start (never less than
+    the real age), so FORM_TOKEN_MAX_AGE is never exceeded.
+    """
+
+    def timestamp(self) -> str:
+        now = int(time.time())
+        return signing.b62_encode(now - now % token_window())
 
 
 def make_form_token(*, petition_id: int) -> str:
     """A token the sign form carries instead of a CSRF cookie: it names the petition."""
-    return signing.TimestampSigner(salt=FORM_SALT).sign(str(petition_id))
+    return WindowSigner(salt=FORM_SALT).sign(str(petition_id))
 
 
 def check_form_token(token: str, *, petition_id: int) -> TokenProblem | None:
     """None when the token is genuine, for this petition, and not older than FORM_TOKEN_MAX_AGE."""
-    genuine = _read_form_token(token)
+    genuine = _read_token(token, FORM_SALT)
     if genuine is None:
         return TokenProblem.INVALID
     value, signed_at = genuine
@@ -47,19 +64,52 @@ def check_form_token(token: str, *, petition_id: int) -> TokenProblem | None:
     return None if value == str(petition_id) else TokenProblem.INVALID
 
 
-def _read_form_token(token: str) -> tuple[str, int] | None:
-    return _genuine_form_token(token or "", settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+def make_widget_token(*, widget_id: int) -> str:
+    """The token of the framed sign form, which can rely on no cookie at all: it names the
+    widget, and is the same for every view of the frame in a window, so the frame is cacheable.
+
+    It carries no nonce: a replayed form is bounded by the rate limits and by the one
+    signature per address and petition (docs/SECURITY.md).
+    """
+    return WindowSigner(salt=WIDGET_SALT).sign(str(widget_id))
+
+
+def check_widget_token(token: str, *, widget_id: int) -> TokenProblem | None:
+    """None when the token is genuine, for this widget and not older than FORM_TOKEN_MAX_AGE."""
+    genuine = _read_token(token, WIDGET_SALT)
+    if genuine is None:
+        return TokenProblem.INVALID
+    value, signed_at = genuine
+    if time.time() - signed_at > settings.FORM_TOKEN_MAX_AGE:
+        return TokenProblem.EXPIRED
+    if not value.isdigit():
+        value = _widget_of_nonce_token(token)
+    return None if value == str(widget_id) else TokenProblem.INVALID
+
+
+def _widget_of_nonce_token(token: str) -> str:
+    """The widget named by a token of the earlier kind (a signed JSON object with a one-time
+    nonce), still in frames served before a deploy; its nonce is no longer spent."""
+    try:
+        value = signing.loads(token, salt=WIDGET_SALT)
+    except signing.BadSignature:
+        return ""
+    return str(value.get("w", "")) if isinstance(value, dict) else ""
+
+
+def _read_token(token: str, salt: str) -> tuple[str, int] | None:
+    return _genuine_token(token or "", salt, settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
 
 
 @functools.lru_cache(maxsize=1024)
-def _genuine_form_token(token: str, *keys: str) -> tuple[str, int] | None:
+def _genuine_token(token: str, salt: str, *keys: str) -> tuple[str, int] | None:
     """The value a genuine form token signs and when it was signed (None if not genuine).
 
-    Remembered per token and signing keys: in a surge most signers send one of the few tokens
-    the cached campaign page carried, and checking one is two keyed hashes. Age is judged by
-    the callers, on every use.
+    Remembered per token, salt and signing keys: in a surge most signers send one of the few
+    tokens the cached pages carry, and checking one is two keyed hashes. Age is judged by the
+    callers, on every use.
     """
-    signer = signing.TimestampSigner(salt=FORM_SALT)
+    signer = signing.TimestampSigner(salt=salt)
     try:
         value = signer.unsign(token)
         # The TimestampSigner's own timestamp: the last part before the signature.
@@ -69,60 +119,14 @@ def _genuine_form_token(token: str, *keys: str) -> tuple[str, int] | None:
     return value, signed_at
 
 
-@dataclass(frozen=True)
-class WidgetFormToken:
-    """What a widget form token carries: its widget and a one-time nonce."""
-
-    widget_id: int
-    nonce: str
-
-
-def make_widget_token(*, widget_id: int) -> str:
-    """A one-time token for the framed sign form, which can rely on no cookie at all."""
-    return signing.dumps({"w": widget_id, "n": secrets.token_hex(16)}, salt=WIDGET_SALT)
-
-
-def read_widget_token(token: str, *, widget_id: int) -> WidgetFormToken | TokenProblem:
-    """The token's content when genuine, for this widget and fresh; else what is wrong."""
-    try:
-        value = signing.loads(token or "", salt=WIDGET_SALT, max_age=settings.FORM_TOKEN_MAX_AGE)
-    except signing.SignatureExpired:
-        return TokenProblem.EXPIRED
-    except signing.BadSignature:
-        return TokenProblem.INVALID
-    if not isinstance(value, dict) or value.get("w") != widget_id or not value.get("n"):
-        return TokenProblem.INVALID
-    return WidgetFormToken(widget_id, str(value["n"]))
-
-
-def spend_nonce(nonce: str) -> bool:
-    """Record a form token's nonce as used; False when it was used before (a replay).
-
-    Call inside the transaction that stores what the form sent, so a failed store frees the
-    nonce again. Side effect: one INSERT into petitions_usedformnonce.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO petitions_usedformnonce (nonce, used_at) VALUES (%s, %s) "
-            "ON CONFLICT (nonce) DO NOTHING",
-            [nonce, timezone.now()],
-        )
-        return cursor.rowcount == 1
-
-
 def purge_used_nonces() -> int:
-    """Forget nonces whose tokens have expired anyway; returns how many rows were deleted."""
+    """Forget the one-time nonces earlier widget tokens spent; returns how many rows were
+    deleted. Nothing records new ones (widget tokens carry no nonce now)."""
     from petitions.models import UsedFormNonce
 
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.FORM_TOKEN_MAX_AGE + 60)
     deleted, _ = UsedFormNonce.objects.filter(used_at__lt=cutoff).delete()
     return deleted
-
-
-def form_token_age(token: str) -> float | None:
-    """Seconds since a genuine form token was made; None for a token that is not genuine."""
-    genuine = _read_form_token(token)
-    return None if genuine is None else time.time() - genuine[1]
 
 
 def make_confirm_token(public_id: uuid.UUID) -> str:

@@ -24,7 +24,7 @@ from campaign.views import (
     offered_or_redirect,
     render_campaign_page,
 )
-from petitions.abuse import pow_solved, signing_hold
+from petitions.abuse import screen_signature
 from petitions.confirmation import (
     confirm_pending,
     find_signature,
@@ -140,25 +140,24 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
     if not form.is_valid():
         return private(render_campaign_page(request, campaign, form=form, status=400))
-    if petition.require_pow and not pow_solved(
-        form_token=form_token, solution=request.POST.get("pow", "")
-    ):
+    data = form.cleaned_data
+    ip_hash = client_ip_hash(request)
+    hold = screen_signature(
+        petition=petition,
+        form_token=form_token,
+        pow_solution=request.POST.get("pow", ""),
+        honeypot=request.POST.get(HONEYPOT_FIELD, ""),
+        ip_hash=ip_hash,
+        email=data["email"],
+    )
+    if hold is None:
         return private(
             render_campaign_page(request, campaign, form=form, status=400, notice=pow_notice())
         )
 
     language = translation.get_language()
-    data = form.cleaned_data
     text_ids = shown_consent_ids(campaign, language, updates=data["updates_opt_in"])
     widget = widget_for_key(petition=petition, key=data["partner"])
-    ip_hash = client_ip_hash(request)
-    hold = signing_hold(
-        petition_id=petition.pk,
-        ip_hash=ip_hash,
-        email=data["email"],
-        form_token=form_token,
-        honeypot=request.POST.get(HONEYPOT_FIELD, ""),
-    )
     create_signature(
         petition=petition,
         partner_id=widget.partner_id if widget else None,

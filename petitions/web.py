@@ -77,23 +77,28 @@ def private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def served_from_cache(view):
+def served_from_cache(view=None, *, key_extra=None):
     """Keep a public view's 200 answers in the server's cache for PAGE_CACHE_SECONDS.
 
     Under a surge most reads then touch neither the database nor the templates; counts are
     at most that many seconds old (plus the CDN's max-age). Keyed by host and full path,
-    which carries the language prefix. Only cookie-free, publicly cacheable answers are kept.
+    which carries the language prefix, and by ``key_extra(request)`` when the view's bytes
+    depend on more than that (a header it also names in Vary). Only cookie-free, publicly
+    cacheable answers are kept, with their headers. Use as ``@served_from_cache`` or
+    ``@served_from_cache(key_extra=...)``.
     """
+    if view is None:
+        return functools.partial(served_from_cache, key_extra=key_extra)
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         seconds = settings.PAGE_CACHE_SECONDS
         if seconds <= 0 or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        key = (
-            "page:"
-            + hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-        )
+        place = f"{request.get_host()}{request.get_full_path()}"
+        if key_extra is not None:
+            place += "\n" + key_extra(request)
+        key = "page:" + hashlib.sha256(place.encode()).hexdigest()
         if (hit := cache.get(key)) is not None:
             status, content, headers = hit
             response = HttpResponse(content, status=status)

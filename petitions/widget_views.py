@@ -1,7 +1,9 @@
 """The partner widget: the loader script, the framed sign form and its "check your email" page.
 
 Everything here works with third-party cookies blocked: no view sets a cookie; the form carries
-a signed one-time token instead of a CSRF cookie, and POSTs must come from our own origin.
+a signed token naming its widget instead of a CSRF cookie, and POSTs must come from our own
+origin. The frame is the same for everyone who asks for the same URL (and, for a plain iframe,
+from the same embedding page), so a CDN and the server cache keep it like the campaign page.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -24,14 +27,14 @@ from django.views.decorators.http import require_POST, require_safe
 from campaign.content import campaign_translation
 from campaign.models import Campaign
 from campaign.views import get_campaign
-from petitions.abuse import hold_reason
+from petitions.abuse import screen_signature
 from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, SignatureForm, signer_fields
 from petitions.models import Widget
-from petitions.tokens import TokenProblem, make_widget_token, read_widget_token
-from petitions.views import partner_consent_text, shown_consent_ids
-from petitions.web import client_ip_hash, origin_allowed, private, public
+from petitions.tokens import TokenProblem, check_widget_token, make_widget_token
+from petitions.views import partner_consent_text, pow_notice, shown_consent_ids
+from petitions.web import client_ip_hash, origin_allowed, private, public, served_from_cache
 from petitions.widgets import (
     Accent,
     accent_colours,
@@ -84,16 +87,19 @@ class FrameOptions:
         return urlencode(params)
 
 
+def referer_origin(request: HttpRequest) -> str:
+    """The embedding page's origin for a plain <iframe> (the loader passes ``origin`` itself),
+    from the Referer header; "" when the loader passed it or the frame reloads itself."""
+    if "origin" in request.GET:
+        return ""
+    origin = normalise_origin(request.headers.get("Referer", ""))
+    return "" if origin == normalise_origin(settings.SITE_URL) else origin
+
+
 def frame_options(request: HttpRequest, campaign: Campaign) -> FrameOptions:
     widget = widget_for_key(petition=campaign.petition, key=request.GET.get("partner", ""))
     if widget is None:
         raise Http404
-    # Without the loader (a plain <iframe>), the embedding page shows in the Referer header.
-    origin = normalise_origin(request.GET.get("origin", "")) or normalise_origin(
-        request.headers.get("Referer", "")
-    )
-    if origin == normalise_origin(settings.SITE_URL) and "origin" not in request.GET:
-        origin = ""  # our own preview or the frame reloading itself
     return FrameOptions(
         widget=widget,
         language=widget_language(
@@ -101,19 +107,25 @@ def frame_options(request: HttpRequest, campaign: Campaign) -> FrameOptions:
         ),
         accent=accent_colours(request.GET.get("accent", "")),
         compact=request.GET.get("compact", "") not in ("", "0", "false"),
-        origin=origin,
+        origin=normalise_origin(request.GET.get("origin", "")) or referer_origin(request),
         source=request.GET.get("source", "")[:64],
         ref=request.GET.get("ref", "")[:64],
     )
 
 
-def frame_response(response: HttpResponse, widget: Widget) -> HttpResponse:
-    """The widget's own security policy: only the registered domains may frame it."""
+def frame_response(
+    response: HttpResponse, widget: Widget, *, cacheable: bool = False
+) -> HttpResponse:
+    """The widget's own security policy: only the registered domains may frame it.
+
+    A cacheable answer is public (the server cache keeps it with this header, so every copy
+    names its own partner's domains); the others are for this client only.
+    """
     response["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         f"frame-ancestors {frame_ancestors(widget)}; form-action 'self'; base-uri 'none'"
     )
-    return private(response)
+    return public(response) if cacheable else private(response)
 
 
 def render_frame(
@@ -125,7 +137,10 @@ def render_frame(
     form: SignatureForm | None = None,
     notice: str = "",
     status: int = 200,
+    cacheable: bool = False,
 ) -> HttpResponse:
+    """The frame page; ``cacheable`` for a GET whose bytes depend only on the request's URL
+    and ``referer_origin`` (no per-view state: the token is the same for the whole window)."""
     petition = campaign.petition
     if form is None:
         form = SignatureForm(
@@ -155,17 +170,21 @@ def render_frame(
             "partner_consent_label": partner_consent_text(options.widget.partner),
             "hosted_url": f"{hosted_path}?{urlencode({'partner': options.widget.key})}",
             "honeypot_field": HONEYPOT_FIELD,
+            "pow_bits": settings.POW_DIFFICULTY_BITS,
         }
         response = render(request, template, context, status=status)
-    return frame_response(response, options.widget)
+    if cacheable and "origin" not in request.GET:
+        patch_vary_headers(response, ["Referer"])  # a plain iframe's origin comes from it
+    return frame_response(response, options.widget, cacheable=cacheable)
 
 
 @gzip_page
 @xframe_options_exempt
 @require_safe
+@served_from_cache(key_extra=referer_origin)
 def frame(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
-    return render_frame(request, campaign, frame_options(request, campaign))
+    return render_frame(request, campaign, frame_options(request, campaign), cacheable=True)
 
 
 def token_notice(problem: TokenProblem) -> str:
@@ -176,9 +195,6 @@ def token_notice(problem: TokenProblem) -> str:
         TokenProblem.INVALID: _(
             "This form could not be verified. Please check your details and send it again."
         ),
-        TokenProblem.REPLAYED: _(
-            "This form was already sent. If you have not signed yet, please send it again."
-        ),
     }[problem]
 
 
@@ -187,7 +203,7 @@ def token_notice(problem: TokenProblem) -> str:
 @xframe_options_exempt
 @require_POST
 def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_campaign(slug)
+    campaign = get_campaign(slug, recent=True)
     petition = campaign.petition
     options = frame_options(request, campaign)
     with translation.override(options.language):
@@ -200,40 +216,43 @@ def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
                 notice=_("For your safety we only accept signatures sent from this form."),
                 status=403,
             )
-        sent_url = reverse("embed_sent", kwargs={"slug": slug}) + "?" + options.query()
-        if request.POST.get(HONEYPOT_FIELD):
-            return frame_response(see_other(sent_url), options.widget)  # a bot: store nothing
         form = SignatureForm(request.POST, region_kind=campaign.region_kind)
         if not petition.is_open:
             notice = _("Signing is paused for this petition.")
             return render_frame(request, campaign, options, notice=notice, status=403)
-        token = read_widget_token(request.POST.get("form_token", ""), widget_id=options.widget.pk)
-        if isinstance(token, TokenProblem):
+        form_token = request.POST.get("form_token", "")
+        problem = check_widget_token(form_token, widget_id=options.widget.pk)
+        if problem is not None:
             form.is_valid()
-            notice = token_notice(token)
+            notice = token_notice(problem)
             return render_frame(request, campaign, options, form=form, notice=notice, status=400)
         if not form.is_valid():
             return render_frame(request, campaign, options, form=form, status=400)
+        data = form.cleaned_data
+        ip_hash = client_ip_hash(request)
+        # The same rules as the hosted form (petitions/abuse.py).
+        hold = screen_signature(
+            petition=petition,
+            form_token=form_token,
+            pow_solution=request.POST.get("pow", ""),
+            honeypot=request.POST.get(HONEYPOT_FIELD, ""),
+            ip_hash=ip_hash,
+            email=data["email"],
+        )
+        if hold is None:
+            return render_frame(
+                request, campaign, options, form=form, notice=pow_notice(), status=400
+            )
 
         language = options.language
-        data = form.cleaned_data
         text_ids = shown_consent_ids(campaign, language, updates=data["updates_opt_in"])
         partner_text_id = None
         if data["partner_opt_in"]:
             text = partner_consent_text(options.widget.partner)
             partner_text_id = consent_text_id(kind="partner", language=language, text=text)
-        ip_hash = client_ip_hash(request)
-        # The same abuse checks as the hosted form: over a limit, the signature is held.
-        held_reason = hold_reason(
-            petition_id=petition.pk,
-            ip_hash=ip_hash,
-            email=data["email"],
-            form_token="",
-            honeypot="",
-        )
-        outcome = sign_through_widget(
+        sign_through_widget(
+            petition=petition,
             widget=options.widget,
-            nonce=token.nonce,
             embed_origin=options.origin,
             **signer_fields(data, locale=language),
             consent_text_ids=text_ids,
@@ -241,11 +260,10 @@ def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
             source=options.source,
             ref=options.ref,
             ip_hash=ip_hash,
-            held_reason=held_reason,
+            held_reason=hold.reason,
+            rate_checks=hold.rate_checks,
         )
-        if outcome is None:
-            notice = token_notice(TokenProblem.REPLAYED)
-            return render_frame(request, campaign, options, form=form, notice=notice, status=400)
+    sent_url = reverse("embed_sent", kwargs={"slug": slug}) + "?" + options.query()
     return frame_response(see_other(sent_url), options.widget)
 
 
@@ -258,8 +276,11 @@ def see_other(location: str) -> HttpResponse:
 @gzip_page
 @xframe_options_exempt
 @require_safe
+@served_from_cache(key_extra=referer_origin)
 def frame_sent(request: HttpRequest, slug: str) -> HttpResponse:
     """Inside the frame after signing: check your email."""
     campaign = get_campaign(slug)
     options = frame_options(request, campaign)
-    return render_frame(request, campaign, options, template="petitions/embed/sent.html")
+    return render_frame(
+        request, campaign, options, template="petitions/embed/sent.html", cacheable=True
+    )

@@ -8,7 +8,6 @@ from html import escape
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,7 +16,6 @@ from campaign.content import LANGUAGE_NAMES, offered_languages
 from campaign.models import Campaign
 from petitions.models import Petition, Widget
 from petitions.signing import SignOutcome, create_signature
-from petitions.tokens import spend_nonce
 
 _ACCENT = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -116,24 +114,21 @@ def accent_colours(value: str) -> Accent | None:
 
 
 def sign_through_widget(
-    *, widget: Widget, nonce: str, embed_origin: str, **signature_fields
-) -> SignOutcome | None:
-    """Spend the form token's nonce and store the signature, attributed to the widget.
+    *, petition: Petition, widget: Widget, embed_origin: str, **signature_fields
+) -> SignOutcome:
+    """Store the signature, attributed to the widget and the page it was embedded in.
 
-    None when the nonce was spent before (a replayed form), and then nothing is stored.
-    Side effects: as ``create_signature``, plus one used-nonce row; all in one transaction.
+    Side effects: as ``create_signature``, which takes the remaining fields (the hold and the
+    rate checks ``abuse.screen_signature`` decided among them).
     """
-    with transaction.atomic():
-        if not spend_nonce(nonce):
-            return None
-        return create_signature(
-            petition=widget.petition,
-            partner_id=widget.partner_id,
-            widget_id=widget.pk,
-            embed_origin=embed_origin,
-            embed_origin_registered=origin_registered(widget=widget, origin=embed_origin),
-            **signature_fields,
-        )
+    return create_signature(
+        petition=petition,
+        partner_id=widget.partner_id,
+        widget_id=widget.pk,
+        embed_origin=embed_origin,
+        embed_origin_registered=origin_registered(widget=widget, origin=embed_origin),
+        **signature_fields,
+    )
 
 
 def embed_snippets(

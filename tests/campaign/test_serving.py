@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from django.db import connections
@@ -68,6 +69,38 @@ def test_public_reads_answer_304_to_a_matching_etag(client, campaigns, path):
     assert again.status_code == 304
     assert again.content == b""
     assert again["ETag"] == first["ETag"]
+
+
+def test_campaign_page_keeps_its_etag_until_the_count_changes(
+    client, campaigns, settings, monkeypatch
+):
+    from petitions.confirmation import confirm_signature
+    from petitions.models import Signature
+    from petitions.signing import create_signature
+
+    settings.FORM_TOKEN_WINDOW = 3600
+    clock = [(int(time.time()) // 3600 + 1) * 3600 + 5.0]  # early in a window
+    monkeypatch.setattr("time.time", lambda: clock[0])
+    first = client.get(f"/en/{EU}/")
+    clock[0] += 40
+    again = client.get(f"/en/{EU}/")
+    revalidated = client.get(f"/en/{EU}/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (first.status_code, again.status_code, revalidated.status_code) == (200, 200, 304)
+    assert again["ETag"] == first["ETag"]
+    assert again.content == first.content
+    outcome = create_signature(
+        petition=campaigns[EU].petition,
+        name="Ana",
+        email="ana@example.org",
+        country="DE",
+        locale="en",
+        consent_text_ids=[],
+    )
+    confirm_signature(public_id=Signature.objects.get(pk=outcome.signature_id).public_id)
+    clock[0] += 5
+    counted = client.get(f"/en/{EU}/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert counted.status_code == 200
+    assert counted["ETag"] != first["ETag"]
 
 
 def test_api_served_from_the_server_cache_keeps_cors_and_max_age(client, campaigns, settings):

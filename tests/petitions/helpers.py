@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.test import Client
@@ -29,3 +30,14 @@ def sign(client: Client, *, lang: str, slug: str, **fields):
     data.update(fields)
     data = {key: value for key, value in data.items() if value is not None}
     return client.post(f"/{lang}/{slug}/sign/", data)
+
+
+def solve(token: str, bits: int, nonce: str = "0123456789abcdef") -> str:
+    """A proof-of-work solution for a form token, as static/js/pow.js finds it."""
+    n = 0
+    while True:
+        candidate = f"{nonce}.{n}"
+        digest = hashlib.sha256(f"{token}:{candidate}".encode()).digest()
+        if int.from_bytes(digest, "big") >> (256 - bits) == 0:
+            return candidate
+        n += 1

@@ -1,11 +1,11 @@
-"""Floods, spoofed proxies, races, honeypot, fill time, disposable domains, proof of work."""
+"""Floods, spoofed proxies, races, honeypot, fast humans, disposable domains, proof of work."""
 
-import hashlib
 import threading
 import time
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings as conf
 from django.core import mail
 from django.db import connection, transaction
 from django.test import Client
@@ -15,11 +15,13 @@ from petitions.abuse import hold_reason, is_disposable, pow_solved, signing_hold
 from petitions.addresses import normalise_email
 from petitions.confirmation import confirm_signature
 from petitions.counting import petition_counts
+from petitions.forms import HONEYPOT_FIELD
 from petitions.models import HeldReason, RateCounter, Signature
 from petitions.signing import create_signature
 from petitions.throttle import hit, over_limit, rate_check
 from petitions.tokens import make_form_token
-from tests.petitions.helpers import form_token
+from tests.conftest import confirm_link
+from tests.petitions.helpers import form_token, solve
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
@@ -179,7 +181,7 @@ def test_honeypot_signature_is_held_without_email_and_looks_the_same(
     client, eu_petition, run_tasks
 ):
     token = form_token(client, f"/en/{EU}/")
-    response = post_signature(client, token, email="bot@example.net", data={"website": "spam"})
+    response = post_signature(client, token, email="bot@example.net", data={"comments": "spam"})
     assert response.status_code == 303
     assert response["Location"] == f"/en/{EU}/check-email/"
     assert Signature.objects.get().held_reason == HeldReason.HONEYPOT
@@ -187,22 +189,37 @@ def test_honeypot_signature_is_held_without_email_and_looks_the_same(
     assert mail.outbox == []
 
 
-def test_form_sent_too_fast_is_held(client, eu_petition, settings):
-    settings.MIN_FILL_SECONDS = 3
-    token = form_token(client, f"/en/{EU}/")
-    assert post_signature(client, token, email="quick@example.net").status_code == 303
-    signature = Signature.objects.get()
-    assert signature.held_reason == HeldReason.TOO_FAST
-    confirm_signature(public_id=signature.public_id)
-    assert petition_counts(petition_id=eu_petition.pk).total == 0
+def test_honeypot_is_out_of_reach_of_people_and_of_autofill(client, eu_petition):
+    body = client.get(f"/en/{EU}/").content.decode()
+    assert HONEYPOT_FIELD == "comments"
+    assert (
+        '<div class="hp" aria-hidden="true">\n'
+        '    <label for="id_comments">Leave this field empty</label>\n'
+        '    <input type="text" name="comments" id="id_comments" value="" tabindex="-1"'
+        ' autocomplete="off">\n'
+        "  </div>"
+    ) in body
+    # Not rendered, so not focusable: browsers' autofill only fills fields that can take focus.
+    for path in ("css/site.css", "css/embed.css"):
+        assert ".hp { display: none; }" in (conf.BASE_DIR / "static" / path).read_text()
 
 
-def test_form_filled_at_human_speed_is_not_held(client, eu_petition, settings, monkeypatch):
-    settings.MIN_FILL_SECONDS = 3
+def test_a_human_who_sends_the_form_at_once_gets_the_email_and_counts(
+    client, eu_petition, run_tasks
+):
+    """Autofill fills the form in a second: no fill time holds it or drops its email."""
     token = form_token(client, f"/en/{EU}/")
-    monkeypatch.setattr("petitions.abuse.form_token_age", lambda token: 12.0)
-    post_signature(client, token, email="human@example.net")
+    response = post_signature(client, token, email="quick@example.net")
+    assert (response.status_code, response["Location"]) == (303, f"/en/{EU}/check-email/")
     assert Signature.objects.get().held_reason == ""
+    run_tasks()
+    (message,) = mail.outbox
+    assert message.to == ["quick@example.net"]
+    confirmed = client.post(
+        confirm_link(message).replace("http://testserver", ""), HTTP_ORIGIN="http://testserver"
+    )
+    assert confirmed.status_code == 303
+    assert petition_counts(petition_id=eu_petition.pk).total == 1
 
 
 def test_disposable_domain_is_held_and_its_email_still_sent(client, eu_petition, run_tasks):
@@ -221,10 +238,8 @@ def test_disposable_list_matches_subdomains_but_not_ordinary_domains():
     assert not is_disposable("com")
 
 
-def test_held_reasons_have_a_fixed_priority(db, settings):
-    settings.MIN_FILL_SECONDS = 0
-    token = make_form_token(petition_id=1)
-    common = {"petition_id": 1, "ip_hash": "h", "form_token": token}
+def test_held_reasons_have_a_fixed_priority(db):
+    common = {"petition_id": 1, "ip_hash": "h"}
     assert hold_reason(email="a@example.org", honeypot="", **common) == ""
     assert hold_reason(email="a@example.org", honeypot="x", **common) == HeldReason.HONEYPOT
     assert hold_reason(email="a@yopmail.com", honeypot="", **common) == HeldReason.DISPOSABLE
@@ -278,10 +293,8 @@ def test_signing_call_commits_its_counters_first_outside_a_transaction(campaigns
 
 
 def test_hosted_form_leaves_database_counters_to_the_signing_call(db, settings):
-    settings.MIN_FILL_SECONDS = 0
     settings.RATE_LIMIT_STORE = "db"
-    token = make_form_token(petition_id=7)
-    common = {"petition_id": 7, "ip_hash": "h", "form_token": token, "honeypot": ""}
+    common = {"petition_id": 7, "ip_hash": "h", "honeypot": ""}
     hold = signing_hold(email="a@yopmail.com", **common)
     assert hold.reason == HeldReason.DISPOSABLE
     assert [check.reason for check in hold.rate_checks] == [
@@ -293,11 +306,9 @@ def test_hosted_form_leaves_database_counters_to_the_signing_call(db, settings):
 
 
 def test_hosted_form_counts_in_the_cache_when_the_counters_live_there(db, settings):
-    settings.MIN_FILL_SECONDS = 0
     settings.RATE_LIMIT_STORE = "cache"
     settings.RATE_LIMIT_IP = "1/600"
-    token = make_form_token(petition_id=7)
-    common = {"petition_id": 7, "ip_hash": "h2", "form_token": token, "honeypot": ""}
+    common = {"petition_id": 7, "ip_hash": "h2", "honeypot": ""}
     assert signing_hold(email="a@example.org", **common).reason == ""
     second = signing_hold(email="b@example.org", **common)
     assert (second.reason, second.rate_checks) == (HeldReason.RATE_IP, ())
@@ -329,16 +340,6 @@ def test_gmail_variants_sign_once(client, eu_petition):
     assert list(Signature.objects.values_list("email", "email_key")) == [
         ("jane.doe@gmail.com", "janedoe@gmail.com")
     ]
-
-
-def solve(token: str, bits: int, nonce: str = "0123456789abcdef") -> str:
-    n = 0
-    while True:
-        candidate = f"{nonce}.{n}"
-        digest = hashlib.sha256(f"{token}:{candidate}".encode()).digest()
-        if int.from_bytes(digest, "big") >> (256 - bits) == 0:
-            return candidate
-        n += 1
 
 
 def test_required_proof_of_work_refuses_a_signature_without_it(client, eu_petition, settings):

@@ -4,7 +4,14 @@ import pytest
 from django.core import mail
 
 from petitions.models import Consent, Signature, SignatureStatus
-from petitions.tokens import TokenProblem, check_form_token, make_form_token
+from petitions.tokens import (
+    FORM_SALT,
+    TokenProblem,
+    check_form_token,
+    check_widget_token,
+    make_form_token,
+    make_widget_token,
+)
 from tests.conftest import confirm_link
 from tests.petitions.helpers import sign
 
@@ -197,3 +204,54 @@ def test_a_remembered_form_token_still_expires_and_follows_the_secret_key(settin
     settings.SECRET_KEY = "another-secret-key-" + "x" * 40
     settings.SECRET_KEY_FALLBACKS = []
     assert check_form_token(token, petition_id=3) == TokenProblem.INVALID
+
+
+def test_form_tokens_stay_the_same_through_a_window_and_never_outlive_their_max_age(
+    settings, monkeypatch
+):
+    settings.FORM_TOKEN_WINDOW = 600
+    settings.FORM_TOKEN_MAX_AGE = 3600
+    window_start = 1_800_000_000  # a multiple of 600
+    clock = [window_start + 10.5]
+    monkeypatch.setattr("petitions.tokens.time.time", lambda: clock[0])
+    form, frame = make_form_token(petition_id=3), make_widget_token(widget_id=5)
+    clock[0] = window_start + 599.9
+    assert (make_form_token(petition_id=3), make_widget_token(widget_id=5)) == (form, frame)
+    clock[0] = window_start + 600
+    assert make_form_token(petition_id=3) != form
+    assert make_widget_token(widget_id=5) != frame
+    # Aged from the window's start, so a token is refused at most FORM_TOKEN_MAX_AGE after it
+    # was first served, and at least FORM_TOKEN_MAX_AGE - FORM_TOKEN_WINDOW after any serving.
+    clock[0] = window_start + 3600
+    assert (check_form_token(form, petition_id=3), check_widget_token(frame, widget_id=5)) == (
+        None,
+        None,
+    )
+    clock[0] = window_start + 3601
+    assert (check_form_token(form, petition_id=3), check_widget_token(frame, widget_id=5)) == (
+        TokenProblem.EXPIRED,
+        TokenProblem.EXPIRED,
+    )
+    assert check_widget_token(frame, widget_id=6) == TokenProblem.EXPIRED
+    clock[0] = window_start + 10
+    assert check_widget_token(frame, widget_id=6) == TokenProblem.INVALID
+    assert check_widget_token(form, widget_id=3) == TokenProblem.INVALID  # another salt
+
+
+def test_token_window_is_at_most_a_quarter_of_the_max_age(settings, monkeypatch):
+    settings.FORM_TOKEN_WINDOW = 3600
+    settings.FORM_TOKEN_MAX_AGE = 400
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr("petitions.tokens.time.time", lambda: clock[0])
+    first = make_form_token(petition_id=3)
+    clock[0] += 99
+    assert make_form_token(petition_id=3) == first
+    clock[0] += 1
+    assert make_form_token(petition_id=3) != first
+
+
+def test_form_token_served_before_the_windows_still_works(settings):
+    from django.core import signing
+
+    earlier = signing.TimestampSigner(salt=FORM_SALT).sign("3")
+    assert check_form_token(earlier, petition_id=3) is None

@@ -1,16 +1,23 @@
 import gzip
+import html
 import re
+import time
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core import mail
+from django.core import mail, signing
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext
 
 from campaign.models import Partner
-from petitions.models import Consent, Signature, Widget
+from petitions import throttle
+from petitions.models import Consent, HeldReason, Signature, Widget
+from petitions.tokens import WIDGET_SALT
 from tests.conftest import confirm_link
-from tests.petitions.helpers import sign
+from tests.petitions.helpers import sign, solve
 from tests.petitions.widget_helpers import (
     SITE,
     frame_url,
@@ -54,11 +61,81 @@ def test_frame_allows_only_registered_domains_and_sets_no_cookie(client, br_peti
         "http://127.0.0.1:* https://127.0.0.1:*; form-action 'self'; base-uri 'none'"
     )
     assert "X-Frame-Options" not in response
-    assert response["Cache-Control"] == "private, no-store"
+    assert response["Cache-Control"] == "public, max-age=30"
     assert not response.cookies
     body = response.content.decode()
     assert "<style" not in body and " style=" not in body
     assert re.findall(r"<script[^>]*>", body) == ['<script src="/static/js/embed-frame.js" defer>']
+
+
+def test_frame_is_served_from_the_server_cache_with_its_own_partners_policy(
+    client, br_petition, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 5
+    cache.clear()
+    other = make_partner(br_petition, "Other", domains=["other.example"])
+    urls = {
+        DEMO_BR: frame_url(BR, DEMO_BR, lang="en", origin="http://localhost:8080"),
+        other.key: frame_url(BR, other.key, lang="en", origin="https://other.example"),
+    }
+    first = {key: client.get(url) for key, url in urls.items()}
+    with django_assert_num_queries(0):
+        second = {key: client.get(url) for key, url in urls.items()}
+    ancestors = {
+        DEMO_BR: "'self' http://localhost:* https://localhost:* "
+        "http://127.0.0.1:* https://127.0.0.1:*",
+        other.key: "'self' http://other.example:* https://other.example:*",
+    }
+    for key in urls:
+        response = second[key]
+        assert (response.status_code, response.content) == (200, first[key].content)
+        assert {
+            name: response.get(name)
+            for name in ("Cache-Control", "Content-Security-Policy", "Content-Type", "ETag")
+        } == {
+            "Cache-Control": "public, max-age=30",
+            "Content-Security-Policy": (
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                f"frame-ancestors {ancestors[key]}; form-action 'self'; base-uri 'none'"
+            ),
+            "Content-Type": "text/html; charset=utf-8",
+            "ETag": first[key]["ETag"],
+        }
+        assert ("X-Frame-Options" in response, response.cookies) == (False, {})
+        assert "Referer" not in response.get("Vary", "")
+
+
+def test_cached_plain_iframe_keeps_each_embedding_pages_origin(client, br_petition, settings):
+    settings.PAGE_CACHE_SECONDS = 5
+    cache.clear()
+    url = frame_url(BR, DEMO_BR, lang="en")
+    referers = ["https://127.0.0.1/a", "http://localhost:8080/b", "https://127.0.0.1/c", ""]
+    answers = [client.get(url, HTTP_REFERER=referer) for referer in referers]
+    origins = [parse_qs(urlsplit(frame_action(r)).query).get("origin") for r in answers]
+    assert origins == [
+        ["https://127.0.0.1"],
+        ["http://localhost:8080"],
+        ["https://127.0.0.1"],
+        None,
+    ]
+    assert [[v.strip() for v in r["Vary"].split(",")].count("Referer") for r in answers] == [
+        1,
+        1,
+        1,
+        1,
+    ]
+
+
+def test_frame_of_unknown_partner_is_refused_with_the_cache_on(client, br_petition, settings):
+    settings.PAGE_CACHE_SECONDS = 5
+    cache.clear()
+    assert [client.get(frame_url(BR, "no-such-key")).status_code for _ in range(2)] == [404, 404]
+    Widget.objects.filter(key=DEMO_BR).delete()
+    assert client.get(frame_url(BR, DEMO_BR)).status_code == 404
+
+
+def frame_action(response) -> str:
+    return html.unescape(re.search(r'action="([^"]+)"', response.content.decode()).group(1))
 
 
 def test_frame_of_unknown_widget_or_other_petitions_widget_is_404(client, campaigns):
@@ -166,7 +243,6 @@ def widget_message(language: str, message: str) -> str:
 
 FORGED = "This form could not be verified. Please check your details and send it again."
 EXPIRED = "This form was open for too long. Please check your details and send it again."
-REPLAYED = "This form was already sent. If you have not signed yet, please send it again."
 
 
 def test_widget_refuses_forged_token_in_the_widget_language(client, eu_petition):
@@ -191,22 +267,43 @@ def test_widget_refuses_expired_token_in_the_widget_language(client, br_petition
     assert Signature.objects.count() == 0
 
 
-def test_widget_refuses_a_replayed_token_in_the_widget_language(client, br_petition):
+def test_widget_token_is_reusable_within_its_window_and_replays_meet_the_limits(
+    client, br_petition, settings, monkeypatch
+):
+    """No one-time nonce (the frame is cached): a replayed form is bounded by the per-address
+    uniqueness and the rate limits instead."""
+    now = time.time()  # the limits' clock stands still, so no window ends mid-test
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: now))
+    settings.RATE_LIMIT_IP = "3/600"  # a repeated address counts against it too
     action, token = open_frame(client, BR, DEMO_BR, lang="pt-br")
+    assert open_frame(client, BR, DEMO_BR, lang="pt-br") == (action, token)
     data = {
         "name": "Ana",
-        "email": "ana@example.org",
         "country": "BR",
         "region": "BR-RJ",
         "privacy_consent": "on",
         "form_token": token,
     }
-    assert client.post(action, data, HTTP_ORIGIN=SITE).status_code == 303
-    replay = client.post(action, {**data, "email": "bot@example.org"}, HTTP_ORIGIN=SITE)
-    body = replay.content.decode()
-    assert replay.status_code == 400
-    assert f'<p class="notice" role="alert">{widget_message("pt-br", REPLAYED)}</p>' in body
-    assert list(Signature.objects.values_list("email", flat=True)) == ["ana@example.org"]
+    emails = ["ana@example.org", "ana@example.org", "b@example.org", "c@example.org"]
+    codes = [
+        client.post(action, {**data, "email": email}, HTTP_ORIGIN=SITE).status_code
+        for email in emails
+    ]
+    assert codes == [303, 303, 303, 303]
+    assert list(Signature.objects.order_by("email").values_list("email", "held_reason")) == [
+        ("ana@example.org", ""),
+        ("b@example.org", ""),
+        ("c@example.org", HeldReason.RATE_IP),
+    ]
+
+
+def test_widget_still_takes_a_one_time_token_served_before_the_deploy(client, br_petition):
+    widget = Widget.objects.get(key=DEMO_BR)
+    earlier = signing.dumps({"w": widget.pk, "n": "ab" * 16}, salt=WIDGET_SALT)
+    assert widget_sign(client, BR, DEMO_BR, token=earlier).status_code == 303
+    other = signing.dumps({"w": widget.pk + 1000, "n": "ab" * 16}, salt=WIDGET_SALT)
+    assert widget_sign(client, BR, DEMO_BR, token=other, email="x@example.org").status_code == 400
+    assert list(Signature.objects.values_list("email", flat=True)) == ["maria@example.org"]
 
 
 def test_widget_refuses_the_token_of_another_widget(client, br_petition):
@@ -227,11 +324,38 @@ def test_widget_refuses_a_post_from_another_origin(client, br_petition):
     assert Signature.objects.count() == 0
 
 
-def test_widget_honeypot_answers_like_success_and_stores_nothing(client, br_petition):
-    response = widget_sign(client, BR, DEMO_BR, website="http://spam.example")
+def test_widget_honeypot_is_held_without_email_like_the_hosted_form(client, br_petition, run_tasks):
+    response = widget_sign(client, BR, DEMO_BR, comments="http://spam.example")
     assert response.status_code == 303
     assert response["Location"].startswith(f"/embed/{BR}/sent/")
+    assert Signature.objects.get().held_reason == HeldReason.HONEYPOT
+    run_tasks()
+    assert mail.outbox == []
+
+
+def test_widget_honours_the_proof_of_work_switch(client, br_petition, settings):
+    settings.POW_DIFFICULTY_BITS = 8
+    br_petition.require_pow = True
+    br_petition.save()
+    page = client.get(frame_url(BR, DEMO_BR, lang="en")).content.decode()
+    assert 'novalidate data-pow-bits="8">' in page
+    assert '<input type="hidden" name="pow" value="">' in page
+    assert '<script src="/static/js/pow.js" defer></script>' in page
+    action, token = open_frame(client, BR, DEMO_BR, lang="en")
+    refused = widget_sign(client, BR, DEMO_BR, lang="en")
+    assert refused.status_code == 400
+    assert (
+        '<p class="notice" role="alert">To keep automated floods out, this petition currently'
+        " asks your browser to solve a small puzzle before signing. This needs JavaScript:"
+        " please allow JavaScript for this site, or try another browser, and send the form"
+        " again.</p>"
+    ) in refused.content.decode()
     assert Signature.objects.count() == 0
+    solution = solve(token, 8)
+    accepted = widget_sign(client, BR, DEMO_BR, lang="en", pow=solution)
+    replayed = widget_sign(client, BR, DEMO_BR, lang="en", pow=solution, email="b@example.org")
+    assert (accepted.status_code, replayed.status_code) == (303, 400)
+    assert list(Signature.objects.values_list("email", flat=True)) == ["maria@example.org"]
 
 
 def test_widget_shows_field_errors_with_a_fresh_token(client, br_petition):
@@ -344,19 +468,17 @@ def test_api_partner_count_counts_only_that_partners_confirmed_signatures(
     assert response["Cache-Control"] == "public, max-age=30"
 
 
-def test_used_nonces_are_forgotten_once_their_tokens_have_expired(db, settings):
+def test_used_nonces_of_earlier_tokens_are_forgotten_once_expired(db, settings):
     import datetime
 
     from django.utils import timezone
 
     from petitions.models import UsedFormNonce
-    from petitions.tokens import purge_used_nonces, spend_nonce
+    from petitions.tokens import purge_used_nonces
 
-    assert spend_nonce("a" * 32) is True
-    assert spend_nonce("a" * 32) is False
-    assert spend_nonce("b" * 32) is True
     old = timezone.now() - datetime.timedelta(seconds=settings.FORM_TOKEN_MAX_AGE + 61)
-    UsedFormNonce.objects.filter(nonce="a" * 32).update(used_at=old)
+    UsedFormNonce.objects.create(nonce="a" * 32, used_at=old)
+    UsedFormNonce.objects.create(nonce="b" * 32, used_at=timezone.now())
     assert purge_used_nonces() == 1
     assert list(UsedFormNonce.objects.values_list("nonce", flat=True)) == ["b" * 32]
 
