@@ -79,8 +79,9 @@ def web_command(mode: str, port: str) -> list[str]:
     # line for every request.
     if gunicorn_version() >= (27,):
         command.append("--no-control-socket")  # unused; two instances on one host would share it
-    if forwarded := os.environ.get("FORWARDED_ALLOW_IPS"):
-        command += ["--forwarded-allow-ips", forwarded]
+    # No --forwarded-allow-ips: gunicorn reads FORWARDED_ALLOW_IPS itself, and it only decides
+    # whose X-Forwarded-Proto gunicorn believes, never REMOTE_ADDR. The client address comes
+    # from TRUSTED_PROXY_COUNT (petitions.web.client_ip).
     return command
 
 

@@ -8,6 +8,7 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
+        from petitions import checks  # noqa: F401  (registers the proxy deploy check)
         from petitions.email_health import on_tracking_event
 
         tracking.connect(on_tracking_event, dispatch_uid="petitions.email_health")

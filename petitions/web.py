@@ -6,11 +6,15 @@ import datetime
 import functools
 import hashlib
 import hmac
+import ipaddress
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
+
+logger = logging.getLogger(__name__)
 
 
 def request_origin(request: HttpRequest) -> str:
@@ -35,17 +39,58 @@ def client_ip(request: HttpRequest) -> str:
     X-Forwarded-For is read only when TRUSTED_PROXY_COUNT proxies of our own stand in front:
     each appends the address it saw, so the client is the entry that many places from the
     right; anything further left was written by the client and is ignored. With no trusted
-    proxy the header is ignored entirely, so a spoofed one changes nothing.
+    proxy the header is ignored entirely, so a spoofed one changes nothing. A header that
+    does not fit the setting is logged once per process (see _warn_proxy_mismatch).
     """
-    remote = request.META.get("REMOTE_ADDR", "")
+    meta = request.META
+    remote = meta.get("REMOTE_ADDR", "")
     hops = settings.TRUSTED_PROXY_COUNT
     if hops <= 0:
+        if not _proxy_mismatch_logged and "HTTP_X_FORWARDED_FOR" in meta:
+            _warn_if_behind_proxy(remote)
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [part for part in forwarded if part]
     if len(forwarded) < hops:
+        if not _proxy_mismatch_logged:
+            _warn_proxy_mismatch(
+                "A request reached the app with %d X-Forwarded-For entries while "
+                "TRUSTED_PROXY_COUNT is %d, so its connecting address was used: every client "
+                "of that proxy then shares one address. A proxy in front replaces the header "
+                "instead of appending to it (nginx: $proxy_add_x_forwarded_for), the app is "
+                "reachable without going through the proxies, or the count is higher than the "
+                "proxies in front (then clients can choose their own address). See "
+                "docs/DEPLOYMENT.md.",
+                len(forwarded),
+                hops,
+            )
         return remote
     return forwarded[-hops]
+
+
+_proxy_mismatch_logged = False
+
+
+def _warn_if_behind_proxy(remote: str) -> None:
+    """Warn when X-Forwarded-For comes from a local or private address, i.e. from a proxy."""
+    try:
+        local = ipaddress.ip_address(remote).is_private  # loopback addresses included
+    except ValueError:  # a Unix socket: only something on this machine can connect
+        local = True
+    if local:
+        _warn_proxy_mismatch(
+            "Requests reach the app through a proxy (X-Forwarded-For from a local or private "
+            "address) while TRUSTED_PROXY_COUNT is 0: every supporter then shares the "
+            "proxy's address, and the per-address rate limit holds real signatures out of "
+            "the count. Set TRUSTED_PROXY_COUNT as docs/DEPLOYMENT.md gives it for your proxy."
+        )
+
+
+def _warn_proxy_mismatch(message: str, *args: object) -> None:
+    """Log a proxy misconfiguration once per process, without any address in it."""
+    global _proxy_mismatch_logged
+    _proxy_mismatch_logged = True
+    logger.warning(message, *args)
 
 
 def client_ip_hash(request: HttpRequest) -> str:

@@ -137,6 +137,8 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         "ANYMAIL_WEBHOOK_SECRET": "hooks:secret",
         # Production shares rate limits and the cache through Redis (the check only reads it).
         "REDIS_URL": "redis://127.0.0.1:6379/15",
+        # TLS ends at the guide's reverse proxy (docs/DEPLOYMENT.md).
+        "TRUSTED_PROXY_COUNT": "1",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
