@@ -353,57 +353,65 @@ def _letter(
     pdf = new_pdf(title=f"{campaign.hashtag} · {where}" if where else campaign.hashtag)
     pdf.add_page()
     pdf.set_text_color(90, 90, 90)
-    pdf.paragraph(f"{campaign.hashtag}" + (f" · {where}" if where else ""), size=9)
-    pdf.paragraph(_("Addressed to: %(addressee)s") % {"addressee": content.addressee}, size=9)
+    _paragraph(pdf, f"{campaign.hashtag}" + (f" · {where}" if where else ""), size=9)
+    _paragraph(pdf, _("Addressed to: %(addressee)s") % {"addressee": content.addressee}, size=9)
     pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
-    pdf.heading(content.title, size=15)
+    _heading(pdf, content.title, size=15)
     for paragraph in content.petition_paragraphs:
-        pdf.paragraph(paragraph, size=10.5)
+        _paragraph(pdf, paragraph, size=10.5)
     pdf.ln(3)
 
-    pdf.heading(_("Signatures"), size=12)
+    _heading(pdf, _("Signatures"), size=12)
     if place == OTHER:
-        pdf.paragraph(
-            _("Confirmed signatures from %(place)s: %(n)s") % {"place": where, "n": n(len(signers))}
+        _paragraph(
+            pdf,
+            _("Confirmed signatures from %(place)s: %(n)s")
+            % {"place": where, "n": n(len(signers))},
         )
     elif place != SUMMARY:
-        pdf.paragraph(
+        _paragraph(
+            pdf,
             _("Confirmed signatures from %(place)s: %(n)s")
-            % {"place": where, "n": n(facts.by_place.get(place, 0))}
+            % {"place": where, "n": n(facts.by_place.get(place, 0))},
         )
-    pdf.paragraph(
+    _paragraph(
+        pdf,
         _("Confirmed signatures in total: %(n)s (as of %(date)s)")
-        % {"n": n(facts.counts.total), "date": day(facts.as_of)}
+        % {"n": n(facts.counts.total), "date": day(facts.as_of)},
     )
     if facts.first and facts.last:
-        pdf.paragraph(
+        _paragraph(
+            pdf,
             _(
                 "Collection period: from %(first)s to %(last)s (the dates of the first and the "
                 "last confirmed signature)."
             )
-            % {"first": day(facts.first), "last": day(facts.last)}
+            % {"first": day(facts.first), "last": day(facts.last)},
         )
     if place == SUMMARY:
         _totals_table(pdf, facts=facts, language=language)
-        pdf.paragraph(
+        _paragraph(
+            pdf,
             _(
                 "The signers' names are listed in the other documents of this package, one per place."
-            )
+            ),
         )
     pdf.ln(2)
 
-    pdf.heading(_("Who is behind this petition"), size=12)
+    _heading(pdf, _("Who is behind this petition"), size=12)
     if content.coalition_intro:
-        pdf.paragraph(content.coalition_intro)
+        _paragraph(pdf, content.coalition_intro)
     if facts.partners:
-        pdf.paragraph(
-            _("Organisations in the coalition: %(names)s") % {"names": ", ".join(facts.partners)}
+        _paragraph(
+            pdf,
+            _("Organisations in the coalition: %(names)s") % {"names": ", ".join(facts.partners)},
         )
     pdf.ln(2)
 
-    pdf.heading(_("How signatures were verified"), size=12)
-    pdf.paragraph(
+    _heading(pdf, _("How signatures were verified"), size=12)
+    _paragraph(
+        pdf,
         _(
             "Every signer gave a name, an email address and a country or region, then confirmed "
             "the signature through a link sent to that address (double opt-in). Only confirmed "
@@ -411,18 +419,20 @@ def _letter(
             "shows that each signature was confirmed by someone with access to that mailbox; it "
             "does not prove the signer's identity, nationality or place of residence, which are "
             "as the signer stated them. To protect the signers, no email addresses are listed."
-        )
+        ),
     )
     pdf.ln(2)
-    pdf.heading(_("Contact"), size=12)
-    pdf.paragraph(
+    _heading(pdf, _("Contact"), size=12)
+    _paragraph(
+        pdf,
         _("Questions about this petition or these figures: %(email)s")
-        % {"email": settings.CONTACT_EMAIL}
+        % {"email": settings.CONTACT_EMAIL},
     )
 
     if place != SUMMARY:
         pdf.add_page()
-        pdf.heading(
+        _heading(
+            pdf,
             _("Signers: %(place)s (%(n)s), sorted by name")
             % {"place": where, "n": n(len(signers))},
             size=12,
@@ -449,6 +459,21 @@ def _letter(
                 (5, 1.4),
             )
     return bytes(pdf.output())
+
+
+def _paragraph(pdf, text: str, size: float = 10) -> None:
+    """Ragged right: justified lines leave wide gaps in narrow columns of long words."""
+    pdf.set_font("DejaVu", "", size)
+    pdf.multi_cell(0, size * 0.46, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(size * 0.18)
+
+
+def _heading(pdf, text: str, size: float = 12) -> None:
+    if pdf.will_page_break(25):  # keep a heading with the lines it introduces
+        pdf.add_page()
+    pdf.set_font("DejaVu", "B", size)
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
 
 
 def _with_dates(signers: Iterable[tuple], language: str) -> Iterable[tuple]:
