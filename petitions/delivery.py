@@ -1,10 +1,23 @@
-"""Delivery packages for legislators: one ZIP with a PDF and a CSV per place.
+"""Delivery packages for legislators: one ZIP with cover letters and signer lists per place.
 
-Per member state (EU campaign) or Brazilian state (BR campaign), a PDF that opens with the
-petition text in that place's language, then the totals and the indicative quorum line, then the
-signer list (names, region, country, date confirmed; never email addresses); and the same list
-as CSV. Signers from elsewhere go to ``other``. Built in the background by a task with progress
-updates; kept ``settings.DELIVERY_PACKAGE_DAYS`` days under ``VAR_DIR/deliveries``, then deleted.
+Per member state (EU campaign) or Brazilian state (BR campaign) with signers, a PDF in each
+official language of the place that the site offers (CLDR territory data through Babel: Belgium
+gets nl, fr and de; Brazilian states pt-br), and that place's signer list as CSV. Each PDF is a
+cover letter (the petition text from the campaign's translation in that language, falling back
+to the primary language as the site does; who is behind the petition; the totals for the place
+and overall; the collection period; how signatures were verified; whom to contact) followed by
+the place's signers sorted by name (Unicode collation; never email addresses).
+
+The overall addressee gets ``summary-<lang>.pdf`` (the letter with the totals per place) and
+``summary.csv``; signers from elsewhere go to ``other-<lang>.pdf`` / ``other.csv``. Indicative
+quorums are for organizers' dashboards: nothing in a package says a threshold was or was not
+reached. The collection period is that of the first and the last confirmed signature: facts
+in the data, unlike a campaign's set-up date or a deadline that may not exist.
+
+Numbers and dates go through ``campaign.l10n`` (CLDR) in the document's language. Built in the
+background by a task with progress updates, or by ``manage.py build_delivery_package``: both
+call ``write_package``. Kept ``settings.DELIVERY_PACKAGE_DAYS`` days under
+``VAR_DIR/deliveries``, then deleted.
 """
 
 from __future__ import annotations
@@ -16,44 +29,41 @@ import itertools
 import logging
 import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from babel import Locale
+from babel.languages import get_official_languages
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from campaign.content import campaign_translation
+from campaign.l10n import babel_locale, format_date, format_number
 from campaign.models import RegionKind
 from petitions.counting import PetitionCounts, petition_counts
 from petitions.exports.base import UTF8_BOM, neutralise, new_pdf
-from petitions.exports.exporters import (
-    CountrySummary,
-    RegionSummary,
-    SignerList,
-    country_names,
-    stream_rows,
-)
-from petitions.models import DeliveryPackage, DeliveryStatus, Petition
-from petitions.quorums import QuorumSummary, place_name, quorum_rule, quorum_summary
+from petitions.exports.exporters import SignerList, stream_rows
+from petitions.forms import collator
+from petitions.models import DeliveryPackage, DeliveryStatus, Petition, Signature, SignatureStatus
+from petitions.quorums import place_name, quorum_rule
 from petitions.regions import BRAZILIAN_STATES
 
 logger = logging.getLogger(__name__)
 
 OTHER = "other"
+SUMMARY = "summary"
 PROGRESS_EVERY = 5000
 
-# Official EU languages of each member state, in order of preference for a delivery.
-MEMBER_STATE_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "AT": ("de",), "BE": ("nl", "fr", "de"), "BG": ("bg",), "CY": ("el",), "CZ": ("cs",),
-    "DE": ("de",), "DK": ("da",), "EE": ("et",), "ES": ("es",), "FI": ("fi", "sv"),
-    "FR": ("fr",), "GR": ("el",), "HR": ("hr",), "HU": ("hu",), "IE": ("ga", "en"),
-    "IT": ("it",), "LT": ("lt",), "LU": ("fr", "de"), "LV": ("lv",), "MT": ("mt", "en"),
-    "NL": ("nl",), "PL": ("pl",), "PT": ("pt",), "RO": ("ro",), "SE": ("sv",),
-    "SI": ("sl",), "SK": ("sk",),
-}  # fmt: skip
+# Used when the quorum data names no places for the campaign.
+EU_MEMBER_STATES = (
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+)
 
 
 def deliveries_dir() -> Path:
@@ -80,39 +90,91 @@ def request_delivery_package(*, petition: Petition, requested_by) -> DeliveryPac
     return package
 
 
-def place_language(*, campaign, place: str) -> str:
-    """The language a place's PDF is written in: an official language of the member state that
-    the campaign has content in, else the campaign's primary language (pt-br for Brazil)."""
+def site_language(code: str) -> str | None:
+    """A site language code for ``code`` in any common spelling (``pt_BR``, ``PT-br``), or None."""
+    code = code.strip().replace("_", "-").lower()
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+def place_languages(*, campaign, place: str) -> tuple[str, ...]:
+    """The languages a place's letters are written in: each official language of the member
+    state (CLDR, in its order) that the site offers, pt-br for a Brazilian state; else the
+    campaign's primary language."""
     if campaign.region_kind == RegionKind.BR_STATE:
-        return "pt-br" if _has_translation(campaign, "pt-br") else campaign.primary_language
-    for language in MEMBER_STATE_LANGUAGES.get(place, ()):
-        if _has_translation(campaign, language):
-            return language
-    return campaign.primary_language
+        return ("pt-br",)
+    offered = dict(settings.LANGUAGES)
+    official = tuple(code for code in get_official_languages(place) if code in offered)
+    return official or (campaign.primary_language,)
 
 
-def _has_translation(campaign, language: str) -> bool:
-    return any(t.language == language for t in campaign.translations.all())
+@cache
+def _territories(language: str) -> dict[str, str]:
+    return dict(Locale.parse(babel_locale(language)).territories)
+
+
+def local_place_name(place: str, language: str) -> str:
+    """A place's name in ``language``: a Brazilian state's own name, else CLDR's country name
+    (django-countries has no Irish or Maltese names; CLDR has)."""
+    if place.startswith("BR-"):
+        return BRAZILIAN_STATES.get(place, place)
+    return _territories(language).get(place, place)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What every letter of a package states, gathered once."""
+
+    counts: PetitionCounts
+    as_of: datetime.datetime
+    first: datetime.datetime | None
+    last: datetime.datetime | None
+    partners: tuple[str, ...]
+    regions: bool  # places are Brazilian states, not countries
+
+    @property
+    def by_place(self) -> dict[str, int]:
+        return self.counts.by_region if self.regions else self.counts.by_country
+
+
+def package_facts(*, petition: Petition, counts: PetitionCounts) -> Facts:
+    period = Signature.objects.filter(
+        petition=petition, status=SignatureStatus.CONFIRMED
+    ).aggregate(first=Min("confirmed_at"), last=Max("confirmed_at"))
+    partners = petition.campaign.partners.filter(is_listed=True).order_by("position", "name")
+    return Facts(
+        counts=counts,
+        as_of=counts.updated_at or timezone.now(),
+        first=period["first"],
+        last=period["last"],
+        partners=tuple(partners.values_list("name", flat=True)),
+        regions=petition.campaign.region_kind == RegionKind.BR_STATE,
+    )
+
+
+def _places(petition: Petition) -> tuple[str, ...]:
+    rule = quorum_rule(petition.campaign.slug)
+    if rule:
+        return tuple(rule["places"])
+    if petition.campaign.region_kind == RegionKind.BR_STATE:
+        return tuple(BRAZILIAN_STATES)
+    return EU_MEMBER_STATES
 
 
 def _places_sql(petition: Petition) -> tuple[str, list]:
-    rule = quorum_rule(petition.campaign.slug)
     if petition.campaign.region_kind == RegionKind.BR_STATE:
-        places = tuple(rule["places"]) if rule else tuple(BRAZILIAN_STATES)
         key = "CASE WHEN country = 'BR' AND region IN %s THEN region ELSE %s END"
     else:
-        places = tuple(rule["places"]) if rule else tuple(MEMBER_STATE_LANGUAGES)
         key = "CASE WHEN country IN %s THEN country ELSE %s END"
     sql = f"""
         SELECT place, name, region, country, day FROM (
-            SELECT {key} AS place, name, region, country, confirmed_at, id,
-                   to_char(confirmed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day
+            SELECT {key} AS place, name, region, country,
+                   (confirmed_at AT TIME ZONE 'UTC')::date AS day
             FROM petitions_signature
             WHERE petition_id = %s AND status = 'confirmed'
         ) AS listed
-        ORDER BY place = %s, place, confirmed_at, id
+        ORDER BY place = %s, place
     """
-    return sql, [places, OTHER, petition.pk, OTHER]
+    return sql, [_places(petition), OTHER, petition.pk, OTHER]
 
 
 def build_package(*, package_id: int) -> DeliveryPackage | None:
@@ -127,11 +189,7 @@ def build_package(*, package_id: int) -> DeliveryPackage | None:
     )
     if not claimed:
         return None
-    package = (
-        DeliveryPackage.objects.select_related("petition__campaign")
-        .prefetch_related("petition__campaign__translations")
-        .get(pk=package_id)
-    )
+    package = DeliveryPackage.objects.select_related("petition__campaign").get(pk=package_id)
     petition = package.petition
     directory = deliveries_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -144,7 +202,7 @@ def build_package(*, package_id: int) -> DeliveryPackage | None:
             percent = min(99, done * 100 // max(counts.total, 1))
             DeliveryPackage.objects.filter(pk=package_id).update(progress=percent)
 
-        written = write_package(petition=petition, counts=counts, path=partial, progress=progress)
+        written = write_package(petition=petition, path=partial, counts=counts, progress=progress)
         os.replace(partial, directory / name)
     except Exception as error:
         partial.unlink(missing_ok=True)
@@ -165,132 +223,293 @@ def build_package(*, package_id: int) -> DeliveryPackage | None:
 
 
 def write_package(
-    *, petition: Petition, counts: PetitionCounts, path: Path, progress: Callable[[int], None]
+    *,
+    petition: Petition,
+    path: Path,
+    counts: PetitionCounts | None = None,
+    language: str | None = None,
+    progress: Callable[[int], None] = lambda done: None,
 ) -> int:
-    """Write the ZIP to ``path``; returns the number of signers listed."""
-    campaign = petition.campaign
-    quorum = quorum_summary(petition=petition, counts=counts)
-    lines = {line.place: line for line in quorum.lines} if quorum else {}
+    """Write the delivery ZIP to ``path``; returns the number of signers listed.
+
+    ``language`` is that of the documents for the overall addressee (the summary, and the
+    letter for signers from elsewhere); the campaign's primary language when None. The
+    organizer area's task and ``manage.py build_delivery_package`` both build through here.
+    """
+    campaign = (
+        type(petition.campaign)
+        .objects.prefetch_related("translations")
+        .get(pk=petition.campaign_id)
+    )
+    petition.campaign = campaign
+    overall = language or campaign.primary_language
+    counts = counts or petition_counts(petition_id=petition.pk)
+    facts = package_facts(petition=petition, counts=counts)
+    sort_key = collator().sort_key
     sql, params = _places_sql(petition)
     done = 0
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        summary = (
-            RegionSummary if campaign.region_kind == RegionKind.BR_STATE else CountrySummary
-        )(petition=petition, counts=counts)
-        with translation.override(campaign.primary_language):  # not whatever was active
-            zf.writestr("summary.csv", b"".join(summary.csv_chunks()))
-        rows = stream_rows(sql, params)
-        for place, group in itertools.groupby(rows, key=lambda row: row[0]):
-            language = place_language(campaign=campaign, place=place)
-            with translation.override("en"):  # stable file names, e.g. DE-germany.pdf
+        with translation.override(overall):
+            zf.writestr("summary.csv", _summary_csv(petition=petition, facts=facts))
+            zf.writestr(
+                f"{SUMMARY}-{overall}.pdf",
+                _letter(petition=petition, facts=facts, place=SUMMARY, language=overall),
+            )
+        for place, group in itertools.groupby(stream_rows(sql, params), key=lambda row: row[0]):
+            # Root-collation order ("Émile" before "Zoë", "Łukasz" among the L's), then by
+            # code point and day so that equal keys keep a stable order.
+            signers = sorted(
+                ((name, region, country, day) for _place, name, region, country, day in group),
+                key=lambda row: (sort_key(row[0]), row[0], row[3]),
+            )
+            languages = (
+                (overall,) if place == OTHER else place_languages(campaign=campaign, place=place)
+            )
+            with translation.override("en"):  # stable file names, e.g. DE-germany-de.pdf
                 stem = f"{place}-{slugify(place_name(place))}" if place != OTHER else OTHER
-            with translation.override(language):
-                pdf = _place_pdf(
-                    petition=petition,
-                    counts=counts,
-                    quorum=quorum,
-                    place=place,
-                    language=language,
-                    line=lines.get(place),
-                )
-                header = SignerList(petition=petition).header()
-                with zf.open(f"{stem}.csv", "w") as raw:
-                    text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-                    text.write(UTF8_BOM)
-                    writer = csv.writer(text)
-                    writer.writerow(header)
-
-                    def counted() -> None:
-                        nonlocal done
-                        done += 1
-                        if done % PROGRESS_EVERY == 0:
-                            progress(done)
-
-                    rows_out = _listed(group, names=country_names(), writer=writer, counted=counted)
-                    if place == OTHER:
-                        pdf.table(header, rows_out, SignerList.pdf_widths)
-                    else:  # the place is in the heading: name and date are what varies
-                        pdf.table(
-                            [header[0], header[3]],
-                            ((row[0], row[3]) for row in rows_out),
-                            (5, 1.2),
-                        )
-                    text.flush()
-                    text.detach()
-                zf.writestr(f"{stem}.pdf", bytes(pdf.output()))
-            progress(done)
+            with translation.override(languages[0]):
+                zf.writestr(f"{stem}.csv", _signers_csv(signers, languages[0]))
+            for code in languages:
+                with translation.override(code):
+                    zf.writestr(
+                        f"{stem}-{code}.pdf",
+                        _letter(
+                            petition=petition,
+                            facts=facts,
+                            place=place,
+                            language=code,
+                            signers=signers,
+                        ),
+                    )
+            before = done
+            done += len(signers)
+            if done // PROGRESS_EVERY != before // PROGRESS_EVERY or place == OTHER:
+                progress(done)
     return done
 
 
-def _listed(
-    rows: Iterator[tuple], *, names: dict[str, str], writer, counted: Callable[[], None]
-) -> Iterator[tuple]:
-    """The signer rows of one place for its PDF, writing each to the place's CSV on the way."""
-    for _place, name, region, country, day in rows:
-        row = (name, BRAZILIAN_STATES.get(region, region), names.get(country, country), day)
+def _summary_csv(*, petition: Petition, facts: Facts) -> bytes:
+    """Confirmed signatures per place, most first, then those of no place and the total."""
+    buffer = io.StringIO()
+    buffer.write(UTF8_BOM)
+    writer = csv.writer(buffer)
+    place_column = _("Region") if facts.regions else _("Country")
+    writer.writerow([_("Code"), place_column, _("Signatures")])
+    by_place = facts.by_place
+    for code, n in sorted(by_place.items(), key=lambda item: (-item[1], item[0])):
+        writer.writerow([code, neutralise(place_name(code)), n])
+    unplaced = facts.counts.total - sum(by_place.values())
+    if unplaced:
+        writer.writerow(["", _("(no region given)"), unplaced])
+    writer.writerow(["", _("Total"), facts.counts.total])
+    return buffer.getvalue().encode("utf-8")
+
+
+def signer_header() -> list[str]:
+    return [_("Name"), _("Region"), _("Country"), _("Date confirmed")]
+
+
+def _signers_csv(signers: Sequence[tuple], language: str) -> bytes:
+    """The signer list as CSV for machines: names as given, ISO dates, header translated."""
+    buffer = io.StringIO()
+    buffer.write(UTF8_BOM)
+    writer = csv.writer(buffer)
+    writer.writerow(signer_header())
+    for name, region, country, day in signers:
+        row = (
+            name,
+            BRAZILIAN_STATES.get(region, region),
+            local_place_name(country, language) if country else "",
+            day.isoformat(),
+        )
         writer.writerow([neutralise(cell) for cell in row])
-        counted()
-        yield row
+    return buffer.getvalue().encode("utf-8")
 
 
-def _place_pdf(*, petition, counts, quorum: QuorumSummary | None, place, language, line):
-    """A PDF opening with the petition text in ``language``, then totals and the quorum line."""
-    content = campaign_translation(petition.campaign, language)
-    where = place_name(place) if place != OTHER else _("other countries and regions")
-    pdf = new_pdf(title=f"{petition.campaign.hashtag} · {where}")
+def _letter(
+    *,
+    petition: Petition,
+    facts: Facts,
+    place: str,
+    language: str,
+    signers: Sequence[tuple] = (),
+) -> bytes:
+    """A cover letter in ``language`` (active) for ``place``, then that place's signers.
+
+    ``place`` is a member state or Brazilian state, ``OTHER`` (signers from elsewhere) or
+    ``SUMMARY`` (the overall addressee: totals per place, no names).
+    """
+    campaign = petition.campaign
+    content = campaign_translation(campaign, language)
+    if place == SUMMARY:
+        where = ""
+    elif place == OTHER:
+        where = _("other countries and regions")
+    else:
+        where = local_place_name(place, language)
+    n = lambda value: format_number(value, language)  # noqa: E731 -- local shorthand
+    day = lambda value: format_date(value, language)  # noqa: E731 -- local shorthand
+
+    pdf = new_pdf(title=f"{campaign.hashtag} · {where}" if where else campaign.hashtag)
     pdf.add_page()
-    pdf.heading(content.title)
-    for paragraph in content.petition_paragraphs:
-        pdf.paragraph(paragraph)
-    pdf.paragraph(_("Addressed to: %(addressee)s") % {"addressee": content.addressee}, size=9)
+    pdf.set_text_color(90, 90, 90)
+    _paragraph(pdf, f"{campaign.hashtag}" + (f" · {where}" if where else ""), size=9)
+    _paragraph(pdf, _("Addressed to: %(addressee)s") % {"addressee": content.addressee}, size=9)
+    pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
-    pdf.heading(_("Signatures: %(place)s") % {"place": where}, size=12)
-    by_place = (
-        counts.by_region
-        if petition.campaign.region_kind == RegionKind.BR_STATE
-        else counts.by_country
-    )
-    placed = by_place.get(place) if place != OTHER else None
-    if placed is not None:
-        pdf.paragraph(
-            _("Confirmed signatures from %(place)s: %(n)s") % {"place": where, "n": f"{placed:,}"}
+    _heading(pdf, content.title, size=15)
+    for paragraph in content.petition_paragraphs:
+        _paragraph(pdf, paragraph, size=10.5)
+    pdf.ln(3)
+
+    _heading(pdf, _("Signatures"), size=12)
+    if place == OTHER:
+        _paragraph(
+            pdf,
+            _("Confirmed signatures from %(place)s: %(n)s")
+            % {"place": where, "n": n(len(signers))},
         )
-    pdf.paragraph(
+    elif place != SUMMARY:
+        _paragraph(
+            pdf,
+            _("Confirmed signatures from %(place)s: %(n)s")
+            % {"place": where, "n": n(facts.by_place.get(place, 0))},
+        )
+    _paragraph(
+        pdf,
         _("Confirmed signatures in total: %(n)s (as of %(date)s)")
-        % {
-            "n": f"{counts.total:,}",
-            "date": f"{counts.updated_at or timezone.now():%Y-%m-%d %H:%M} UTC",
-        }
+        % {"n": n(facts.counts.total), "date": day(facts.as_of)},
     )
-    if line is not None and quorum is not None:
-        pdf.paragraph(
+    if facts.first and facts.last:
+        _paragraph(
+            pdf,
             _(
-                "Indicative quorum for %(place)s: %(threshold)s signatures; %(n)s collected, "
-                "%(state)s. Across all places: %(reached)s of %(needed)s needed places past "
-                "their minimum; %(total)s of %(total_threshold)s."
+                "Collection period: from %(first)s to %(last)s (the dates of the first and the "
+                "last confirmed signature)."
             )
-            % {
-                "place": where,
-                "threshold": f"{line.threshold:,}",
-                "n": f"{line.signatures:,}",
-                "state": _("reached") if line.reached else _("not reached"),
-                "reached": quorum.places_reached,
-                "needed": quorum.places_needed,
-                "total": f"{quorum.total:,}",
-                "total_threshold": f"{quorum.total_threshold:,}",
-            }
+            % {"first": day(facts.first), "last": day(facts.last)},
         )
-        pdf.paragraph(
+    if place == SUMMARY:
+        _totals_table(pdf, facts=facts, language=language)
+        _paragraph(
+            pdf,
             _(
-                "Indicative only: an online petition is neither a European Citizens' Initiative "
-                "statement of support nor a formal popular-initiative signature. Source: "
-                "%(source)s (as of %(as_of)s)."
-            )
-            % {"source": quorum.source, "as_of": quorum.as_of},
-            size=8,
+                "The signers' names are listed in the other documents of this package, one per place."
+            ),
         )
-    pdf.heading(_("Signers"), size=12)
-    return pdf
+    pdf.ln(2)
+
+    _heading(pdf, _("Who is behind this petition"), size=12)
+    if content.coalition_intro:
+        _paragraph(pdf, content.coalition_intro)
+    if facts.partners:
+        _paragraph(
+            pdf,
+            _("Organisations in the coalition: %(names)s") % {"names": ", ".join(facts.partners)},
+        )
+    pdf.ln(2)
+
+    _heading(pdf, _("How signatures were verified"), size=12)
+    _paragraph(
+        pdf,
+        _(
+            "Every signer gave a name, an email address and a country or region, then confirmed "
+            "the signature through a link sent to that address (double opt-in). Only confirmed "
+            "signatures are counted and listed, and each email address can sign only once. This "
+            "shows that each signature was confirmed by someone with access to that mailbox; it "
+            "does not prove the signer's identity, nationality or place of residence, which are "
+            "as the signer stated them. To protect the signers, no email addresses are listed."
+        ),
+    )
+    pdf.ln(2)
+    _heading(pdf, _("Contact"), size=12)
+    _paragraph(
+        pdf,
+        _("Questions about this petition or these figures: %(email)s")
+        % {"email": settings.CONTACT_EMAIL},
+    )
+
+    if place != SUMMARY:
+        pdf.add_page()
+        _heading(
+            pdf,
+            _("Signers: %(place)s (%(n)s), sorted by name")
+            % {"place": where, "n": n(len(signers))},
+            size=12,
+        )
+        name, region, country, confirmed = signer_header()
+        if place == OTHER:
+            pdf.table(
+                [name, region, country, confirmed],
+                (
+                    (
+                        signer,
+                        BRAZILIAN_STATES.get(code, code),
+                        local_place_name(nation, language) if nation else "",
+                        day_short,
+                    )
+                    for signer, code, nation, day_short in _with_dates(signers, language)
+                ),
+                SignerList.pdf_widths,
+            )
+        else:  # the place is in the heading: name and date are what varies
+            pdf.table(
+                [name, confirmed],
+                ((signer, when) for signer, _r, _c, when in _with_dates(signers, language)),
+                (5, 1.4),
+            )
+    return bytes(pdf.output())
+
+
+def _paragraph(pdf, text: str, size: float = 10) -> None:
+    """Ragged right: justified lines leave wide gaps in narrow columns of long words."""
+    pdf.set_font("DejaVu", "", size)
+    pdf.multi_cell(0, size * 0.46, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(size * 0.18)
+
+
+def _heading(pdf, text: str, size: float = 12) -> None:
+    if pdf.will_page_break(25):  # keep a heading with the lines it introduces
+        pdf.add_page()
+    pdf.set_font("DejaVu", "B", size)
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+
+def _with_dates(signers: Iterable[tuple], language: str) -> Iterable[tuple]:
+    """Signer rows with their day in the language's medium CLDR date format (one call a day)."""
+    dates: dict[datetime.date, str] = {}
+    for name, region, country, day in signers:
+        if day not in dates:
+            dates[day] = format_date(day, language, form="medium")
+        yield name, region, country, dates[day]
+
+
+def _totals_table(pdf, *, facts: Facts, language: str) -> None:
+    """Confirmed signatures per place, most first, numbers right-aligned."""
+    rows = sorted(
+        ((local_place_name(code, language), count) for code, count in facts.by_place.items()),
+        key=lambda item: (-item[1], collator().sort_key(item[0])),
+    )
+    unplaced = facts.counts.total - sum(facts.by_place.values())
+    if unplaced:
+        rows.append((_("(no region given)"), unplaced))
+    header = [_("Region") if facts.regions else _("Country"), _("Signatures")]
+    width = min(pdf.epw, 120)
+    pdf.ln(1)
+    pdf.set_font("DejaVu", "B", 9)
+    pdf.cell(width * 0.7, 6, header[0], border="B")
+    pdf.cell(width * 0.3, 6, header[1], border="B", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 9)
+    for label, count in rows:
+        pdf.cell(width * 0.7, 5.2, label)
+        text = format_number(count, language)
+        pdf.cell(width * 0.3, 5.2, text, align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "B", 9)
+    pdf.cell(width * 0.7, 6, _("Total"), border="T")
+    total = format_number(facts.counts.total, language)
+    pdf.cell(width * 0.3, 6, total, border="T", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
 
 
 def delete_expired_packages() -> int:
