@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -49,41 +50,25 @@ class QuorumLine:
 
 @dataclass(frozen=True)
 class QuorumSummary:
+    """The quorum lines and totals. ``source`` (legal basis and figures) and ``as_of`` (the
+    figures' date) are lazy texts: they read in whatever language is active when rendered."""
+
     lines: list[QuorumLine]
     places_reached: int
     places_needed: int
     total: int
     total_threshold: int
-    rule: dict = field(repr=False, compare=False)
+    source: str
+    as_of: str
+    rule: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def reached(self) -> bool:
         return self.places_reached >= self.places_needed and self.total >= self.total_threshold
 
     @property
-    def as_of_date(self) -> datetime.date:
-        return datetime.date.fromisoformat(self.rule["as_of"])
-
-    @property
-    def as_of(self) -> str:
-        """The figures' date, in the active language (16 July 2024 / 16. Juli 2024)."""
-        return format_date(self.as_of_date)
-
-    @property
-    def legal_basis(self) -> str:
-        return legal_basis(self.rule)
-
-    @property
-    def figures(self) -> str:
-        return figures_source(self.rule)
-
-    @property
-    def source(self) -> str:
-        """Legal basis and figures, in the active language."""
-        return _("Legal basis: %(basis)s. Figures: %(figures)s.") % {
-            "basis": self.legal_basis,
-            "figures": self.figures,
-        }
+    def as_of_date(self) -> datetime.date | None:
+        return datetime.date.fromisoformat(self.rule["as_of"]) if self.rule else None
 
 
 def _data_file() -> Path:
@@ -135,8 +120,22 @@ def quorum_summary(*, petition, counts: PetitionCounts) -> QuorumSummary | None:
         places_needed=int(rule["places_needed"]),
         total=sum(line.signatures for line in lines),
         total_threshold=int(rule["total_threshold"]),
+        source=lazy(citation, str)(rule),
+        as_of=lazy(_as_of, str)(rule),
         rule=rule,
     )
+
+
+def citation(rule: dict) -> str:
+    """ "Legal basis: …. Figures: … (with their date)." in the active language."""
+    return _("Legal basis: %(basis)s. Figures: %(figures)s.") % {
+        "basis": legal_basis(rule),
+        "figures": figures_source(rule),
+    }
+
+
+def _as_of(rule: dict) -> str:
+    return format_date(datetime.date.fromisoformat(rule["as_of"]))
 
 
 def legal_basis(rule: dict) -> str:

@@ -66,7 +66,7 @@ def quorum_notes(summary: QuorumSummary | None, place_label: str) -> list[str]:
             "total": format_number(summary.total),
             "threshold": format_number(summary.total_threshold),
         },
-        summary.source,
+        str(summary.source),
     ]
 
 
