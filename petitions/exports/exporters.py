@@ -208,7 +208,11 @@ class SignatureListExporter(Exporter):
     def sql(self, *, inert: bool) -> tuple[str, list]:
         names = country_names()
         columns = ", ".join(
-            sql_inert(column) if inert and text else column if inert or column != _DAY else _DAY_DATE
+            sql_inert(column)
+            if inert and text
+            else column
+            if inert or column != _DAY
+            else _DAY_DATE
             for column, text in zip(self.columns, self.text_columns, strict=True)
         )
         sql = f"""
@@ -247,7 +251,8 @@ class SignerList(SignatureListExporter):
     name = gettext_lazy("Signer list")
     personal_data = True
     required_role = "organizer"
-    pdf_widths = (3, 1.8, 1.8, 1.2)
+    # The date column fits the longest medium CLDR date (Latvian "2026. gada 28. marts").
+    pdf_widths = (2.8, 1.6, 1.6, 1.6)
     columns = ("s.name", "coalesce(r.name, s.region)", "coalesce(c.name, s.country)", _DAY)
     text_columns = (True, True, True, False)
 

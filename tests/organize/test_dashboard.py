@@ -7,11 +7,12 @@ import json
 import re
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaign.models import CampaignMembership
 from petitions import charts
-from petitions.quorums import QuorumLine, QuorumSummary
+from petitions.counting import PetitionCounts
+from petitions.quorums import QuorumLine, QuorumSummary, quorum_summary
 from tests.organize.conftest import BR, EU, add_signature, login
 
 
@@ -136,3 +137,16 @@ def test_dashboard_chart_counts_confirmations_per_day(client, cast, eu_petition)
     assert series[0] == (today - datetime.timedelta(days=3), 1)
     assert series[-1] == (today, 2)
     assert len(series) == 4
+
+
+def test_quorum_block_writes_numbers_and_citation_in_german(eu_petition):
+    counts = PetitionCounts(total=70_010, by_country={"DE": 70_000, "MT": 10}, by_region={})
+    with translation.override("de"):
+        summary = quorum_summary(petition=eu_petition, counts=counts)
+        text = " ".join(
+            strip_tags(render_to_string("organize/_quorum.html", {"quorum": summary})).split()
+        )
+    assert "70.010 / 1.000.000" in text
+    assert "Deutschland DE 70.000 69.120 ja" in text
+    assert "Malta MT 10 4.320 nein" in text
+    assert "Zahlen: Anhang I für ab dem 16. Juli 2024 registrierte Initiativen" in text

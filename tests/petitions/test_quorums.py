@@ -176,3 +176,40 @@ def test_quorum_summary_uses_brazilian_states(br_petition):
 def test_quorum_summary_is_none_without_a_rule(eu_petition):
     eu_petition.campaign.slug = "another-campaign"
     assert quorum_summary(petition=eu_petition, counts=PetitionCounts(total=0)) is None
+
+
+def test_quorum_summary_cites_basis_and_date_in_the_rendering_language(eu_petition, br_petition):
+    eu = quorum_summary(petition=eu_petition, counts=PetitionCounts(total=0))
+    br = quorum_summary(petition=br_petition, counts=PetitionCounts(total=0))
+    with translation.override("de"):
+        assert (str(eu.source), str(eu.as_of)) == (
+            "Rechtsgrundlage: Verordnung (EU) 2019/788, Artikel 3 Absatz 1 und Anhang I: eine "
+            "Million Unterzeichner, und in mindestens 7 Mitgliedstaaten mindestens so viele, wie "
+            "dort Mitglieder des Europäischen Parlaments gewählt werden, × 720. Zahlen: Anhang I "
+            "für ab dem 16. Juli 2024 registrierte Initiativen (Europäisches Parlament 2024–2029, "
+            "720 Mitglieder).",
+            "16. Juli 2024",
+        )
+    with translation.override("pt-br"):
+        assert str(br.source) == (
+            "Base legal: Constituição Federal, art. 61, § 2º, e Lei 9.709/1998, art. 13: 1% do "
+            "eleitorado nacional, distribuído por pelo menos 5 estados, com no mínimo 0,3% dos "
+            "eleitores de cada um deles. Números: eleitorado por estado do Tribunal Superior "
+            "Eleitoral (TSE), eleições gerais de 2 de outubro de 2022."
+        )
+
+
+def test_share_links_name_the_email_link_in_the_page_language():
+    from petitions.sharing import share_links
+
+    names = {}
+    for language in ("en", "de", "el", "es"):
+        with translation.override(language):
+            links = share_links(url="https://example.org/", text="t", subject="s")
+        names[language] = [link["name"] for link in links if link["id"] == "email"]
+    assert names == {
+        "en": ["Email"],
+        "de": ["E-Mail"],
+        "el": ["Ηλεκτρονικό ταχυδρομείο"],
+        "es": ["Correo electrónico"],
+    }
