@@ -140,3 +140,23 @@ def test_greek_signer_list_shows_the_whole_date_column_title(tmp_path, many_sign
         title = translation.gettext("Date confirmed")
     assert title == "Ημερομηνία επιβεβαίωσης"
     assert f"Χώρα {title}" in text
+
+
+def test_xlsx_dates_use_the_readers_format_and_csv_keeps_iso(eu_petition):
+    import io
+
+    import openpyxl
+
+    from petitions.exports import write_export
+    from tests.petitions.exporting import csv_rows, make_signature
+
+    day = datetime.datetime(2026, 3, 4, 12, tzinfo=datetime.UTC)
+    make_signature(eu_petition, name="Jürgen Weiß", country="DE", confirmed_at=day)
+    xlsx, csv = io.BytesIO(), io.BytesIO()
+    with translation.override("de"):
+        write_export(petition=eu_petition, identifier="signers", fmt="xlsx", stream=xlsx)
+        write_export(petition=eu_petition, identifier="signers", fmt="csv", stream=csv)
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.getvalue())).active
+    cell = sheet.cell(row=2, column=4)
+    assert (cell.value, cell.number_format) == (datetime.datetime(2026, 3, 4), "mm-dd-yy")
+    assert csv_rows(csv.getvalue())[1] == ["Jürgen Weiß", "", "Deutschland", "2026-03-04"]
