@@ -8,6 +8,7 @@ the active language, so documents built outside a request (tasks, commands) say 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -25,10 +26,15 @@ def format_number(value: int | float, language: str | None = None) -> str:
     return babel_numbers.format_decimal(value, locale=babel_locale(language))
 
 
-def format_percent(value: float, language: str | None = None, *, decimals: int = 1) -> str:
+def format_percent(
+    value: float | Decimal, language: str | None = None, *, decimals: int = 1
+) -> str:
     """A share (0.123 for 12.3 %) with up to ``decimals`` decimals: 12.3% / 12,3 % / %12,3."""
-    pattern = "#,##0" + ("." + "#" * decimals if decimals else "") + "%"
-    return babel_numbers.format_percent(value, format=pattern, locale=babel_locale(language))
+    # The locale's own pattern (its spacing and sign position), with the decimals rounded here.
+    share = round(Decimal(str(value)), decimals + 2)
+    return babel_numbers.format_percent(
+        share, locale=babel_locale(language), decimal_quantization=False
+    )
 
 
 def format_date(

@@ -11,6 +11,8 @@ import datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from campaign.l10n import format_date, format_number
+
 # Tile grids: (column, row) per place, roughly where it lies on the map; one square each.
 EU_TILES: dict[str, tuple[int, int]] = {
     "SE": (5, 0), "FI": (6, 0),
@@ -135,8 +137,8 @@ def bar_chart_svg(*, series: list[tuple[datetime.date, int]], label: str) -> Saf
             format_html(
                 '<g><title>{}: {}</title><rect x="{}" y="{}" width="{}" height="{}" '
                 'fill="#8a1c1c"/></g>',
-                day.isoformat(),
-                n,
+                format_date(day, form="medium"),
+                format_number(n),
                 x,
                 y,
                 bar,
@@ -149,7 +151,7 @@ def bar_chart_svg(*, series: list[tuple[datetime.date, int]], label: str) -> Saf
                     '<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>',
                     x + bar // 2,
                     y - 4,
-                    n,
+                    format_number(n),
                 )
             )
     for i in {0, len(series) - 1} if series else ():
@@ -161,7 +163,7 @@ def bar_chart_svg(*, series: list[tuple[datetime.date, int]], label: str) -> Saf
                 x,
                 height - 6,
                 anchor,
-                series[i][0].isoformat(),
+                format_date(series[i][0], form="medium"),
             )
         )
     baseline = top_pad + plot

@@ -6,24 +6,33 @@ an online petition is neither an ECI statement of support nor a popular-initiati
 
 - ``banfacialrecognitioneu``: the European Citizens' Initiative, Regulation (EU) 2019/788,
   Article 3(1): one million signatories from at least a quarter of the Member States (7 of 27),
-  each past its minimum in Annex I (MEPs elected in that state × 750; 720 MEPs for the
-  2024–2029 Parliament, e.g. DE 96 → 72,000, FR 81 → 60,750, MT 6 → 4,500).
+  each past its minimum in Annex I (MEPs elected in that state × the total number of MEPs: 720
+  for initiatives registered from 16 July 2024, e.g. DE 96 → 69,120, FR 81 → 58,320,
+  MT 6 → 4,320; the 705-MEP table before is kept under ``previous``).
 - ``tiremeurostodasuamira``: the Constitution of Brazil, art. 61 §2: a bill presented to the
   Chamber of Deputies signed by at least 1% of the national electorate, spread over at least
   five states with at least 0.3% of the electorate of each, using the TSE (Tribunal Superior
-  Eleitoral) electorate of the 2022 general elections.
+  Eleitoral) electorate of the general election of 2 October 2022.
+
+Documents cite the legal basis and the figures' date in their own language (``legal_basis``,
+``figures``, ``source`` and ``as_of`` of a summary are read in the active language).
 """
 
 from __future__ import annotations
 
+import datetime
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 from django_countries import countries
 
+from campaign.l10n import format_date, format_number, format_percent
 from petitions.counting import PetitionCounts
 from petitions.regions import region_name
 
@@ -41,6 +50,9 @@ class QuorumLine:
 
 @dataclass(frozen=True)
 class QuorumSummary:
+    """The quorum lines and totals. ``source`` (legal basis and figures) and ``as_of`` (the
+    figures' date) are lazy texts: they read in whatever language is active when rendered."""
+
     lines: list[QuorumLine]
     places_reached: int
     places_needed: int
@@ -48,10 +60,15 @@ class QuorumSummary:
     total_threshold: int
     source: str
     as_of: str
+    rule: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def reached(self) -> bool:
         return self.places_reached >= self.places_needed and self.total >= self.total_threshold
+
+    @property
+    def as_of_date(self) -> datetime.date | None:
+        return datetime.date.fromisoformat(self.rule["as_of"]) if self.rule else None
 
 
 def _data_file() -> Path:
@@ -103,6 +120,59 @@ def quorum_summary(*, petition, counts: PetitionCounts) -> QuorumSummary | None:
         places_needed=int(rule["places_needed"]),
         total=sum(line.signatures for line in lines),
         total_threshold=int(rule["total_threshold"]),
-        source=f"{rule['legal_basis']}. Figures: {rule['source']}",
-        as_of=rule["as_of"],
+        source=lazy(citation, str)(rule),
+        as_of=lazy(_as_of, str)(rule),
+        rule=rule,
     )
+
+
+def citation(rule: dict) -> str:
+    """ "Legal basis: …. Figures: … (with their date)." in the active language."""
+    return _("Legal basis: %(basis)s. Figures: %(figures)s.") % {
+        "basis": legal_basis(rule),
+        "figures": figures_source(rule),
+    }
+
+
+def _as_of(rule: dict) -> str:
+    return format_date(datetime.date.fromisoformat(rule["as_of"]))
+
+
+def legal_basis(rule: dict) -> str:
+    """The rule's legal basis in the active language, its figures formatted by CLDR."""
+    if rule.get("kind") == "eci":
+        return _(
+            "Regulation (EU) 2019/788, Article 3(1) and Annex I: one million signatories, and in "
+            "at least %(places)s Member States at least as many as the Members of the European "
+            "Parliament elected there × %(multiplier)s"
+        ) % {
+            "places": format_number(rule["places_needed"]),
+            "multiplier": format_number(rule["multiplier"]),
+        }
+    if rule.get("kind") == "br_popular_initiative":
+        return _(
+            "Constitution of Brazil, art. 61 § 2, and Law 9.709/1998, art. 13: %(national)s of "
+            "the national electorate, spread over at least %(places)s states with at least "
+            "%(per_state)s of the electorate of each"
+        ) % {
+            "national": format_percent(Decimal(rule["total_share"])),
+            "places": format_number(rule["places_needed"]),
+            "per_state": format_percent(Decimal(rule["place_share"])),
+        }
+    return rule["legal_basis"]
+
+
+def figures_source(rule: dict) -> str:
+    """Where the rule's figures come from and their date, in the active language."""
+    date = format_date(datetime.date.fromisoformat(rule["as_of"]))
+    if rule.get("kind") == "eci":
+        return _(
+            "Annex I for initiatives registered from %(date)s (European Parliament 2024–2029, "
+            "%(meps)s Members)"
+        ) % {"date": date, "meps": format_number(rule["meps_total"])}
+    if rule.get("kind") == "br_popular_initiative":
+        return _(
+            "electorate per state of the Superior Electoral Court (TSE), general election of "
+            "%(date)s"
+        ) % {"date": date}
+    return f"{rule['source']} ({date})"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from django.utils.translation import pgettext
+
 
 def share_links(*, url: str, text: str, subject: str) -> list[dict[str, str]]:
     message = f"{text} {url}"
@@ -35,7 +37,7 @@ def share_links(*, url: str, text: str, subject: str) -> list[dict[str, str]]:
         },
         {
             "id": "email",
-            "name": "Email",
+            "name": pgettext("share link", "Email"),
             "href": f"mailto:?subject={quote(subject)}&body={quote(message)}",
         },
     ]

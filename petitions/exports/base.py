@@ -8,6 +8,7 @@ memory (PDF excepted: a PDF is built whole, which is why delivery packages split
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import itertools
 import re
@@ -17,10 +18,14 @@ from typing import BinaryIO, ClassVar
 
 from django.utils.translation import gettext as _
 
+from campaign.l10n import format_date, format_number
+
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 UTF8_BOM = "\ufeff"
 CSV_CHUNK_ROWS = 5000
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, header included
+# Excel's built-in format 14 shows a date in the reader's own short date format.
+XLSX_LOCAL_DATE = "mm-dd-yy"
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -128,7 +133,7 @@ class Exporter:
                 sheet = workbook.create_sheet(title if sheets == 1 else f"{title[:27]} {sheets}")
                 sheet.append(header)
                 sheet_rows = 1
-            sheet.append([_xlsx_text(cell) if cell.__class__ is str else cell for cell in row])
+            sheet.append([_xlsx_cell(sheet, cell) for cell in row])
             sheet_rows += 1
             counter.rows += 1
         if sheet is None:
@@ -153,6 +158,18 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
 
 def _xlsx_text(value: str) -> str:
     return neutralise(_XML_ILLEGAL.sub("", value))
+
+
+def _xlsx_cell(sheet, value):
+    if value.__class__ is str:
+        return _xlsx_text(value)
+    if value.__class__ is datetime.date:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = XLSX_LOCAL_DATE
+        return cell
+    return value
 
 
 def _sheet_title(name: str) -> str:
@@ -187,10 +204,21 @@ def new_pdf(*, title: str):
             self.ln(1.5)
 
         def _header_row(self, header: list[str], widths: list[float]) -> None:
+            """Column titles wrapped inside their columns (long in some languages), underlined."""
             self.set_font("DejaVu", "B", 8)
-            for text, width in zip(header, widths, strict=True):
-                self.cell(width, 6, _fit(self, text, width), border="B")
-            self.ln(6)
+            line = 3.6
+            wrapped = [
+                self.multi_cell(width, line, text, dry_run=True, output="LINES")
+                for text, width in zip(header, widths, strict=True)
+            ]
+            height = line * max(len(lines) for lines in wrapped) + 2.4
+            left, top = self.l_margin, self.y
+            for lines, width in zip(wrapped, widths, strict=True):
+                for i, text in enumerate(lines):
+                    self.text(left + self.c_margin, top + 1.2 + line * (i + 0.78), text)
+                left += width
+            self.line(self.l_margin, top + height, self.l_margin + sum(widths), top + height)
+            self.set_y(top + height)
             self.set_font("DejaVu", "", 8)
 
         def table(
@@ -205,6 +233,7 @@ def new_pdf(*, title: str):
             self._header_row(header, widths)
             self.table_header = (header, widths)
             line, bottom = 4.6, self.h - self.b_margin
+            dates: dict[datetime.date, str] = {}
             n = 0
             for row in rows:
                 if self.y + line > bottom:
@@ -214,8 +243,12 @@ def new_pdf(*, title: str):
                     if cell.__class__ is str:
                         if cell:
                             self.text(left, baseline, _fit(self, cell, width))
+                    elif cell.__class__ is datetime.date:
+                        if cell not in dates:  # many rows share a day: format each day once
+                            dates[cell] = format_date(cell, form="medium")
+                        self.text(left, baseline, _fit(self, dates[cell], width))
                     else:
-                        text = f"{cell:,}"
+                        text = format_number(cell)
                         self.text(left + width - 2 - self.get_string_width(text), baseline, text)
                 self.y += line
                 n += 1

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from campaign.dbrouting import read_only_alias
+from campaign.l10n import format_number
 from petitions.counting import PetitionCounts, petition_counts
 from petitions.exports.base import Exporter, yes_no
 from petitions.models import Signature, SignatureStatus
@@ -59,14 +60,13 @@ def quorum_notes(summary: QuorumSummary | None, place_label: str) -> list[str]:
             "%(total)s of %(threshold)s signatures from these places."
         )
         % {
-            "reached": summary.places_reached,
-            "needed": summary.places_needed,
+            "reached": format_number(summary.places_reached),
+            "needed": format_number(summary.places_needed),
             "places": place_label,
-            "total": f"{summary.total:,}",
-            "threshold": f"{summary.total_threshold:,}",
+            "total": format_number(summary.total),
+            "threshold": format_number(summary.total_threshold),
         },
-        _("Source: %(source)s (as of %(as_of)s).")
-        % {"source": summary.source, "as_of": summary.as_of},
+        str(summary.source),
     ]
 
 
@@ -181,7 +181,7 @@ class DaySummary(Exporter):
         total = 0
         for day, n in days:
             total += n
-            yield [day.isoformat(), n, total]
+            yield [day, n, total]
         yield [_("Total"), total, total]
 
 
@@ -208,7 +208,11 @@ class SignatureListExporter(Exporter):
     def sql(self, *, inert: bool) -> tuple[str, list]:
         names = country_names()
         columns = ", ".join(
-            sql_inert(column) if inert and text else column
+            sql_inert(column)
+            if inert and text
+            else column
+            if inert or column != _DAY
+            else _DAY_DATE
             for column, text in zip(self.columns, self.text_columns, strict=True)
         )
         sql = f"""
@@ -236,6 +240,8 @@ class SignatureListExporter(Exporter):
 
 
 _DAY = "to_char(s.confirmed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+# XLSX and PDF get a date (shown in the reader's or the document's format); CSV the ISO text.
+_DAY_DATE = "(s.confirmed_at AT TIME ZONE 'UTC')::date"
 
 
 class SignerList(SignatureListExporter):
@@ -245,7 +251,8 @@ class SignerList(SignatureListExporter):
     name = gettext_lazy("Signer list")
     personal_data = True
     required_role = "organizer"
-    pdf_widths = (3, 1.8, 1.8, 1.2)
+    # The date column fits the longest medium CLDR date (Latvian "2026. gada 28. marts").
+    pdf_widths = (2.8, 1.6, 1.6, 1.6)
     columns = ("s.name", "coalesce(r.name, s.region)", "coalesce(c.name, s.country)", _DAY)
     text_columns = (True, True, True, False)
 

@@ -7,11 +7,12 @@ import json
 import re
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaign.models import CampaignMembership
 from petitions import charts
-from petitions.quorums import QuorumLine, QuorumSummary
+from petitions.counting import PetitionCounts
+from petitions.quorums import QuorumLine, QuorumSummary, quorum_summary
 from tests.organize.conftest import BR, EU, add_signature, login
 
 
@@ -31,7 +32,7 @@ def test_dashboard_numbers_equal_the_api(client, cast, signatures):
     assert '<strong id="total">3</strong>' in body
     # 3 confirmed of 4 signatures (one pending).
     assert (context["all_signatures"], context["confirmation_rate"]) == (4, 75.0)
-    assert '<strong id="rate">75.0 %</strong>' in body
+    assert '<strong id="rate">75%</strong>' in body
     assert context["progress"] == 0  # 3 of a large goal
     assert context["sources"] == [
         {"partner": "", "source": "", "count": 2},
@@ -88,7 +89,7 @@ def test_daily_series_fills_gaps_and_bar_chart_draws_each_day():
     ]
     svg = charts.bar_chart_svg(series=series, label="Per day")
     assert svg.count("<rect") == 4
-    assert "<title>2026-03-10: 5</title>" in svg
+    assert "<title>Mar 10, 2026: 5</title>" in svg
     assert 'aria-label="Per day"' in svg
 
 
@@ -111,10 +112,10 @@ def test_quorum_block_renders_a_summary():
     assert "neither a statement of support for a European Citizens' Initiative" in text
     assert "nor a formal signature for a popular initiative" in text
     assert "Places past their threshold 1 / 7" in text
-    assert "Total against the total threshold 70010 / 1000000" in text
-    assert "Germany DE 70000 69120 yes" in text
-    assert "Malta MT 10 4320 no" in text
-    assert "Source: Regulation (EU) 2019/788, Annex I · As of: 2024-07-16" in text
+    assert "Total against the total threshold 70,010 / 1,000,000" in text
+    assert "Germany DE 70,000 69,120 yes" in text
+    assert "Malta MT 10 4,320 no" in text
+    assert "yes Malta MT 10 4,320 no Regulation (EU) 2019/788, Annex I" in text
 
 
 def test_dashboard_shows_the_quorum_block_when_there_is_one(client, cast, monkeypatch):
@@ -136,3 +137,15 @@ def test_dashboard_chart_counts_confirmations_per_day(client, cast, eu_petition)
     assert series[0] == (today - datetime.timedelta(days=3), 1)
     assert series[-1] == (today, 2)
     assert len(series) == 4
+
+
+def test_quorum_block_writes_numbers_and_citation_in_german(eu_petition):
+    counts = PetitionCounts(total=70_010, by_country={"DE": 70_000, "MT": 10}, by_region={})
+    with translation.override("de"):
+        summary = quorum_summary(petition=eu_petition, counts=counts)
+        html = render_to_string("organize/_quorum.html", {"quorum": summary})
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "70.010 / 1.000.000" in text
+    assert "Deutschland DE 70.000 69.120 ja" in text
+    assert "Malta MT 10 4.320 nein" in text
+    assert "Zahlen: Anhang I für ab dem 16. Juli 2024 registrierte Initiativen" in text
