@@ -65,7 +65,9 @@ def glossary_findings(language: str) -> list[str]:
     for term in entry["terms"].values():
         everywhere += [avoid_pattern(v) for v in term.get("avoid", [])]
     supporter_only = [avoid_pattern(v) for v in register.get("avoid", [])]
-    supporter_only += [avoid_pattern(v, exact_case=True) for v in register.get("avoid_exact_case", [])]
+    supporter_only += [
+        avoid_pattern(v, exact_case=True) for v in register.get("avoid_exact_case", [])
+    ]
     texts = [(where, "", text) for where, text in catalog_texts(language)]
     texts += content_texts(language)
     findings = []
