@@ -75,6 +75,12 @@ class CampaignTranslation(models.Model):
         blank=True,
         help_text="Hash of the primary-language text this translation was written from.",
     )
+    seeded_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Hash of the texts as last seeded from campaign/content; while the row still "
+        "matches it, no organizer has edited it and reseeding may update it.",
+    )
 
     class Meta:
         ordering = ["campaign", "language"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from campaign.models import Campaign, CampaignTranslation, Partner
-from campaign.translations import source_hash
+from campaign.translations import source_hash, translation_hash
 from petitions.models import Petition, Widget
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -28,7 +28,8 @@ def seed_campaign(data: dict) -> Campaign:
     """Create what is missing of one campaign; never overwrite what organizers edited.
 
     Side effects: rows for the campaign, its petition, translations, coalition partners and
-    the demo partner with its widget whose key is ``demo-<slug>``.
+    the demo partner with its widget whose key is ``demo-<slug>``. A translation still holding
+    the texts it was last seeded with takes the file's new texts (and needs review again).
     """
     slug = data["slug"]
     primary_language = data["primary_language"]
@@ -70,8 +71,13 @@ def seed_campaign(data: dict) -> Campaign:
                     **defaults,
                     "needs_review": not is_primary,
                     "source_hash": written_from,
+                    "seeded_hash": source_hash(defaults),
                 },
             )
+            if not created:
+                update_seeded_texts(
+                    translation, defaults, written_from=written_from, is_primary=is_primary
+                )
             if not created and not translation.source_hash:
                 # Rows seeded before review tracking existed: record what they were written from.
                 translation.source_hash = written_from
@@ -97,6 +103,28 @@ def seed_campaign(data: dict) -> Campaign:
             },
         )
     return campaign
+
+
+def update_seeded_texts(
+    translation: CampaignTranslation, texts: dict[str, str], *, written_from: str, is_primary: bool
+) -> bool:
+    """Give a translation the file's new texts if no organizer edited what was seeded.
+
+    Side effects: saves the texts, seeded_hash, source_hash and (except in the primary
+    language) needs_review=True. Returns whether the row changed.
+    """
+    new_hash = source_hash(texts)
+    if not translation.seeded_hash or translation.seeded_hash == new_hash:
+        return False
+    if translation_hash(translation) != translation.seeded_hash:
+        return False  # edited since it was seeded: the organizer's text wins
+    for name, text in texts.items():
+        setattr(translation, name, text)
+    translation.seeded_hash = new_hash
+    translation.source_hash = written_from
+    translation.needs_review = not is_primary
+    translation.save()
+    return True
 
 
 def seed_launch_campaigns() -> list[Campaign]:
