@@ -35,6 +35,7 @@ from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, ResendForm, SignatureForm, signer_fields
 from petitions.models import SignatureStatus
 from petitions.partners import partner_signature_count
+from petitions.privacy import privacy_notice, privacy_notice_text, retention_days
 from petitions.rights import request_data_copy, request_rights_links, withdraw_signature
 from petitions.sharing import mastodon_share_url, share_links
 from petitions.signing import create_signature
@@ -72,11 +73,12 @@ def forbidden_origin(request: HttpRequest) -> HttpResponse:
     )
 
 
-def privacy_consent_text(content) -> str:
+def privacy_consent_text(campaign) -> str:
+    """The privacy consent as the signer saw it: the sentence ticked and the whole notice."""
     return (
         _("I agree that my signature is processed as the privacy notice describes.")
         + "\n\n"
-        + "\n\n".join(content.privacy_paragraphs)
+        + privacy_notice_text(campaign)
     )
 
 
@@ -104,8 +106,9 @@ def shown_consent_ids(campaign, language: str, *, updates: bool) -> list[int]:
 
 
 def _shown_consent_ids(campaign, language: str, *, updates: bool) -> list[int]:
-    content = campaign_translation(campaign, language)
-    ids = [consent_text_id(kind="privacy", language=language, text=privacy_consent_text(content))]
+    with translation.override(language):
+        text = privacy_consent_text(campaign)
+    ids = [consent_text_id(kind="privacy", language=language, text=text)]
     if updates:
         text = updates_consent_text(campaign)
         ids.append(consent_text_id(kind="updates", language=language, text=text))
@@ -345,11 +348,8 @@ def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
     if response := offered_or_redirect(campaign, "petitions:privacy"):
         return response
     context = campaign_context(request, campaign, "petitions:privacy")
-    context["retention"] = {
-        "unconfirmed_days": settings.UNCONFIRMED_RETENTION_DAYS,
-        "anonymise_days": settings.ANONYMISE_AFTER_DAYS,
-        "link_days": settings.SIGNER_LINK_MAX_AGE // 86400,
-    }
+    context["notice"] = privacy_notice(campaign)
+    context["link_days"] = retention_days()["links"]
     return public(render(request, "petitions/privacy.html", context))
 
 
