@@ -35,7 +35,7 @@ from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, ResendForm, SignatureForm, signer_fields
 from petitions.models import SignatureStatus
 from petitions.partners import partner_signature_count
-from petitions.privacy import privacy_notice, privacy_notice_text, retention_days
+from petitions import privacy
 from petitions.rights import request_data_copy, request_rights_links, withdraw_signature
 from petitions.sharing import mastodon_share_url, share_links
 from petitions.signing import create_signature
@@ -78,7 +78,7 @@ def privacy_consent_text(campaign) -> str:
     return (
         _("I agree that my signature is processed as the privacy notice describes.")
         + "\n\n"
-        + privacy_notice_text(campaign)
+        + privacy.privacy_notice_text(campaign)
     )
 
 
@@ -348,8 +348,8 @@ def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
     if response := offered_or_redirect(campaign, "petitions:privacy"):
         return response
     context = campaign_context(request, campaign, "petitions:privacy")
-    context["notice"] = privacy_notice(campaign)
-    context["link_days"] = retention_days()["links"]
+    context["notice"] = privacy.privacy_notice(campaign)
+    context["link_days"] = privacy.retention_days()["links"]
     return public(render(request, "petitions/privacy.html", context))
 
 
