@@ -6,9 +6,8 @@ import datetime
 import uuid
 
 from django.db import transaction
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from campaign.l10n import format_datetime
 from petitions.addresses import normalise_email

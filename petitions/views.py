@@ -24,6 +24,7 @@ from campaign.views import (
     offered_or_redirect,
     render_campaign_page,
 )
+from petitions import privacy
 from petitions.abuse import pow_solved, signing_hold
 from petitions.confirmation import (
     confirm_pending,
@@ -35,7 +36,6 @@ from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, ResendForm, SignatureForm, signer_fields
 from petitions.models import SignatureStatus
 from petitions.partners import partner_signature_count
-from petitions import privacy
 from petitions.rights import request_data_copy, request_rights_links, withdraw_signature
 from petitions.sharing import mastodon_share_url, share_links
 from petitions.signing import create_signature
