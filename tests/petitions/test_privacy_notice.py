@@ -39,6 +39,13 @@ ENGLISH = [
 HELD_REASONS = ["rate_ip", "Too many signatures from one address", "held reason", "held_reason"]
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    # Requests under /de/ leave German active in this thread; later modules expect English.
+    yield
+    translation.activate("en")
+
+
 def text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
