@@ -53,6 +53,10 @@ SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", SITE_URL)
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "privacy@example.org")
+# Name and postal address of the data controller, as the privacy notices name it.
+PRIVACY_CONTROLLER = os.environ.get(
+    "PRIVACY_CONTROLLER", "Example Campaign Coalition, Example Street 1, 1000 Brussels, Belgium"
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Petitions <petitions@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

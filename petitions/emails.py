@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaign.content import campaign_translation, get_campaign
-from petitions.consents import signature_consents
 from petitions.email_health import is_suppressed
 from petitions.models import Signature
-from petitions.rights import signature_data
+from petitions.rights import consent_rows, signature_data
 from petitions.tokens import make_confirm_token, make_rights_token
 
 logger = logging.getLogger(__name__)
@@ -98,7 +97,7 @@ def send_data_copy(signature: Signature) -> bool:
             template="data_copy",
             context={
                 "fields": signature_data(signature),
-                "consents": signature_consents(signature_id=signature.pk),
+                "consents": consent_rows(signature),
             },
         )
 

@@ -24,6 +24,7 @@ from campaign.views import (
     offered_or_redirect,
     render_campaign_page,
 )
+from petitions import privacy
 from petitions.abuse import screen_signature
 from petitions.confirmation import (
     confirm_pending,
@@ -72,11 +73,12 @@ def forbidden_origin(request: HttpRequest) -> HttpResponse:
     )
 
 
-def privacy_consent_text(content) -> str:
+def privacy_consent_text(campaign) -> str:
+    """The privacy consent as the signer saw it: the sentence ticked and the whole notice."""
     return (
         _("I agree that my signature is processed as the privacy notice describes.")
         + "\n\n"
-        + "\n\n".join(content.privacy_paragraphs)
+        + privacy.privacy_notice_text(campaign)
     )
 
 
@@ -104,8 +106,9 @@ def shown_consent_ids(campaign, language: str, *, updates: bool) -> list[int]:
 
 
 def _shown_consent_ids(campaign, language: str, *, updates: bool) -> list[int]:
-    content = campaign_translation(campaign, language)
-    ids = [consent_text_id(kind="privacy", language=language, text=privacy_consent_text(content))]
+    with translation.override(language):
+        text = privacy_consent_text(campaign)
+    ids = [consent_text_id(kind="privacy", language=language, text=text)]
     if updates:
         text = updates_consent_text(campaign)
         ids.append(consent_text_id(kind="updates", language=language, text=text))
@@ -344,11 +347,8 @@ def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
     if response := offered_or_redirect(campaign, "petitions:privacy"):
         return response
     context = campaign_context(request, campaign, "petitions:privacy")
-    context["retention"] = {
-        "unconfirmed_days": settings.UNCONFIRMED_RETENTION_DAYS,
-        "anonymise_days": settings.ANONYMISE_AFTER_DAYS,
-        "link_days": settings.SIGNER_LINK_MAX_AGE // 86400,
-    }
+    context["notice"] = privacy.privacy_notice(campaign)
+    context["link_days"] = privacy.retention_days()["links"]
     return public(render(request, "petitions/privacy.html", context))
 
 
