@@ -11,7 +11,7 @@ import datetime
 import ipaddress
 import socket
 import ssl
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 
@@ -80,7 +80,10 @@ class Inbox:
 
     @property
     def messages(self) -> list[Message]:
-        return [message_from_bytes(envelope.original_content) for envelope in self.envelopes]
+        return [
+            message_from_bytes(envelope.original_content, policy=policy.default)
+            for envelope in self.envelopes
+        ]
 
 
 def authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
