@@ -5,12 +5,16 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.sites.shortcuts import get_current_site
 from django.core import checks
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+
+from campaign.mail import enqueue_prepared
 
 # Every authenticated request below these paths needs an active TOTP authenticator.
 MFA_PROTECTED_PREFIXES = ("/organize/", "/partner/", "/admin/")
@@ -46,6 +50,25 @@ def MfaRequiredMiddleware(get_response):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render the message now, in the request's language, and let the worker send it.
+
+        A mail server that is down then delays the email instead of failing the page
+        (verification, password reset, notices); the task retries with backoff.
+        """
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **context,
+            },
+        )
+        enqueue_prepared(message, kind=template_prefix)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Open to all when ACCOUNT_SIGNUP_OPEN, otherwise only to someone holding an invitation."""
         if settings.ACCOUNT_SIGNUP_OPEN:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from campaign.mailconfig import anymail_settings, mail_transport
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -184,19 +186,22 @@ if TASK_BACKEND == "rq":
         }
     }
 
-# Mail: an anymail ESP when EMAIL_ESP names one (its settings come from ANYMAIL_* variables,
-# e.g. EMAIL_ESP=mailgun with ANYMAIL_MAILGUN_API_KEY); otherwise the console plus files in var/mail.
+# Mail (campaign/mailconfig.py): an SMTP server from EMAIL_URL, or an anymail ESP when EMAIL_ESP
+# names one (its settings come from ANYMAIL_* variables, JSON values decoded); with neither, the
+# console plus files in var/mail. EMAIL_BACKEND, when set, overrides both (benchmarks use it).
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
 EMAIL_ESP = os.environ.get("EMAIL_ESP", "")
-if EMAIL_ESP:
-    EMAIL_BACKEND = f"anymail.backends.{EMAIL_ESP}.EmailBackend"
-else:
-    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "campaign.mail.ConsoleAndFileBackend")
+MAIL_TRANSPORT = mail_transport(email_url=EMAIL_URL, esp=EMAIL_ESP)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", MAIL_TRANSPORT.backend)
+EMAIL_HOST = MAIL_TRANSPORT.host
+EMAIL_PORT = MAIL_TRANSPORT.port
+EMAIL_HOST_USER = MAIL_TRANSPORT.username
+EMAIL_HOST_PASSWORD = MAIL_TRANSPORT.password
+EMAIL_USE_TLS = MAIL_TRANSPORT.use_tls
+EMAIL_USE_SSL = MAIL_TRANSPORT.use_ssl
+EMAIL_TIMEOUT = MAIL_TRANSPORT.timeout
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
-ANYMAIL = {
-    key.removeprefix("ANYMAIL_"): value
-    for key, value in os.environ.items()
-    if key.startswith("ANYMAIL_")
-}
+ANYMAIL = anymail_settings(os.environ)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

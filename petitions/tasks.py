@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from campaign.mail import retry_later
 from petitions import emails, webhooks
 from petitions.models import Signature
 
@@ -69,7 +70,7 @@ def delete_expired_delivery_packages() -> int:
 
 
 @task()
-def send_data_copy_email(signature_id: int) -> None:
+def send_data_copy_email(signature_id: int, attempt: int = 1) -> None:
     signature = (
         Signature.objects.select_related("petition__campaign", "partner")
         .filter(pk=signature_id)
@@ -77,17 +78,31 @@ def send_data_copy_email(signature_id: int) -> None:
     )
     if signature is None or signature.anonymised_at is not None:
         return  # withdrawn or anonymised meanwhile: nothing to send
-    emails.send_data_copy(signature)
+    try:
+        emails.send_data_copy(signature)
+    except Exception:
+        what = f"data copy email for signature {signature_id}"
+        if not retry_later(
+            send_data_copy_email, attempt=attempt, what=what, signature_id=signature_id
+        ):
+            raise
 
 
 @task()
-def send_rights_links_email(signature_id: int) -> None:
+def send_rights_links_email(signature_id: int, attempt: int = 1) -> None:
     signature = (
         Signature.objects.select_related("petition__campaign").filter(pk=signature_id).first()
     )
     if signature is None or signature.anonymised_at is not None:
         return
-    emails.send_rights_links(signature)
+    try:
+        emails.send_rights_links(signature)
+    except Exception:
+        what = f"rights links email for signature {signature_id}"
+        if not retry_later(
+            send_rights_links_email, attempt=attempt, what=what, signature_id=signature_id
+        ):
+            raise
 
 
 @task()

@@ -155,7 +155,9 @@ def test_totp_code_helper_matches_allauth(cast):
 CONFIRM = re.compile(r"http://testserver(/accounts/confirm-email/[^/\s]+/)")
 
 
-def test_new_invitee_signs_up_verifies_the_address_and_must_set_up_totp(client, campaigns):
+def test_new_invitee_signs_up_verifies_the_address_and_must_set_up_totp(
+    client, campaigns, run_tasks
+):
     invitation = Invitation.objects.create(
         campaign=campaigns[EU], email="fresh@example.org", role="organizer", language="en"
     )
@@ -169,6 +171,8 @@ def test_new_invitee_signs_up_verifies_the_address_and_must_set_up_totp(client, 
     # Not signed in before the address is verified.
     assert client.get(link).status_code == 302
     assert client.get(link)["Location"].startswith("/accounts/login/")
+    assert mail.outbox == []  # sent by the worker, not the request
+    assert run_tasks() == 1
     [message] = mail.outbox
     confirm_path = CONFIRM.search(message.body).group(1)
     response = client.post(confirm_path)
@@ -178,9 +182,11 @@ def test_new_invitee_signs_up_verifies_the_address_and_must_set_up_totp(client, 
     assert not CampaignMembership.objects.filter(campaign=campaigns[EU]).exists()
 
 
-def test_password_reset_mails_a_link(client, cast):
+def test_password_reset_mails_a_link(client, cast, run_tasks):
     response = client.post("/accounts/password/reset/", {"email": "viewer@example.org"})
     assert (response.status_code, response["Location"]) == (302, "/accounts/password/reset/done/")
+    assert mail.outbox == []
+    assert run_tasks() == 1
     [message] = mail.outbox
     assert message.to == ["viewer@example.org"]
     assert "/accounts/password/reset/key/" in message.body
