@@ -18,7 +18,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST, require_safe
 
 from campaign.content import campaign_translation
@@ -50,7 +49,6 @@ def loader_source() -> bytes:
     return LOADER_PATH.read_bytes()
 
 
-@gzip_page
 @require_safe
 def loader(request: HttpRequest, slug: str) -> HttpResponse:
     """The same few hundred bytes for every page and partner, so any CDN can cache them."""
@@ -160,7 +158,6 @@ def render_frame(
     return frame_response(response, options.widget)
 
 
-@gzip_page
 @xframe_options_exempt
 @require_safe
 def frame(request: HttpRequest, slug: str) -> HttpResponse:
@@ -182,7 +179,6 @@ def token_notice(problem: TokenProblem) -> str:
     }[problem]
 
 
-@gzip_page
 @csrf_exempt
 @xframe_options_exempt
 @require_POST
@@ -255,7 +251,6 @@ def see_other(location: str) -> HttpResponse:
     return response
 
 
-@gzip_page
 @xframe_options_exempt
 @require_safe
 def frame_sent(request: HttpRequest, slug: str) -> HttpResponse:
