@@ -8,6 +8,7 @@ from campaign import views
 from campaign.sitemaps import CampaignListSitemap, CampaignSitemap
 from petitions import partner_views, widget_views
 from petitions import views as petition_views
+from petitions.web import same_in_every_language
 
 campaign_patterns = (
     [
@@ -33,7 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap,
+        same_in_every_language(sitemap),
         {"sitemaps": {"campaigns": CampaignSitemap, "lists": CampaignListSitemap}},
         name="sitemap",
     ),

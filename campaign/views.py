@@ -22,11 +22,12 @@ from campaign.share_images import image_version, share_image
 from petitions.counting import petition_counts
 from petitions.forms import SignatureForm
 from petitions.tokens import make_form_token
-from petitions.web import public, served_from_cache
+from petitions.web import public, same_in_every_language, served_from_cache
 
 ATTRIBUTION_PARAMS = ("partner", "source", "ref")
 
 
+@same_in_every_language
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answers without touching the database, for load balancers."""
     response = HttpResponse("ok\n", content_type="text/plain")

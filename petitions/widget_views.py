@@ -30,7 +30,7 @@ from petitions.forms import HONEYPOT_FIELD, SignatureForm, signer_fields
 from petitions.models import Widget
 from petitions.tokens import TokenProblem, make_widget_token, read_widget_token
 from petitions.views import partner_consent_text, shown_consent_ids
-from petitions.web import client_ip_hash, origin_allowed, private, public
+from petitions.web import client_ip_hash, origin_allowed, private, public, same_in_every_language
 from petitions.widgets import (
     Accent,
     accent_colours,
@@ -50,6 +50,7 @@ def loader_source() -> bytes:
 
 
 @require_safe
+@same_in_every_language
 def loader(request: HttpRequest, slug: str) -> HttpResponse:
     """The same few hundred bytes for every page and partner, so any CDN can cache them."""
     if not Campaign.objects.filter(slug=slug).exists():
@@ -155,11 +156,13 @@ def render_frame(
             "honeypot_field": HONEYPOT_FIELD,
         }
         response = render(request, template, context, status=status)
+    response["Content-Language"] = options.language
     return frame_response(response, options.widget)
 
 
 @xframe_options_exempt
 @require_safe
+@same_in_every_language  # the language is the frame's `lang`, not the visitor's Accept-Language
 def frame(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     return render_frame(request, campaign, frame_options(request, campaign))
@@ -182,6 +185,7 @@ def token_notice(problem: TokenProblem) -> str:
 @csrf_exempt
 @xframe_options_exempt
 @require_POST
+@same_in_every_language
 def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     petition = campaign.petition
@@ -253,6 +257,7 @@ def see_other(location: str) -> HttpResponse:
 
 @xframe_options_exempt
 @require_safe
+@same_in_every_language
 def frame_sent(request: HttpRequest, slug: str) -> HttpResponse:
     """Inside the frame after signing: check your email."""
     campaign = get_campaign(slug)
