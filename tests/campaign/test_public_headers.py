@@ -58,3 +58,22 @@ def test_negotiated_answers_still_vary_by_language(client, campaigns):
     )
     login = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="de")
     assert (login["Vary"], login["Content-Language"]) == ("Cookie, Accept-Language", "de")
+
+
+def test_favicon_is_a_small_cacheable_icon_in_every_language(client, db):
+    response = client.get("/favicon.ico", HTTP_ACCEPT_LANGUAGE="de")
+    assert headers(response) == (200, "Accept-Encoding", None)
+    assert (response["Content-Type"], response["Cache-Control"]) == (
+        "image/x-icon",
+        "public, max-age=86400",
+    )
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # the ICO signature
+    assert len(response.content) <= 8 * 1024
+    assert not response.cookies
+
+
+def test_every_page_links_the_svg_icon_and_the_ico(client, campaigns):
+    for path in (f"/en/{EU}/", "/pt-br/", "/accounts/login/"):
+        body = client.get(path).content.decode()
+        assert '<link rel="icon" href="/favicon.ico" sizes="16x16 32x32 48x48">' in body, path
+        assert '<link rel="icon" href="/static/img/icon.svg" type="image/svg+xml">' in body, path
