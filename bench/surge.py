@@ -433,6 +433,7 @@ def run_round(server: Server, conn, *, names: list[str], concurrencies: list[int
             else:
                 raise ValueError(name)
             result["scenario"] = name
+            result["settle_s"] = settle(server)
             print(
                 f"  {name:<10} c={concurrency:<3} {result['rps']:>8.1f} ok/s  "
                 f"p50 {result['p50_ms']:>7.1f} ms  p99 {result['p99_ms']:>7.1f} ms  "
@@ -442,6 +443,19 @@ def run_round(server: Server, conn, *, names: list[str], concurrencies: list[int
             )
             results.append(result)
     return results
+
+
+def settle(server: Server, timeout: float = 60) -> float:
+    """Wait until requests that wrk left queued are answered, so a slow scenario (the frame)
+    does not eat into the next one's seconds; returns how long that took."""
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        asked = time.monotonic()
+        get(f"{server.url}/healthz", timeout=timeout)
+        if time.monotonic() - asked < 0.05:
+            break
+        time.sleep(0.1)
+    return round(time.monotonic() - began, 1)
 
 
 def rate(results: list, name: str, concurrency: int) -> float:
