@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -200,6 +201,19 @@ def get(url: str, timeout: float = 10) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def get_raw(
+    url: str, *, headers: dict[str, str] | None = None, timeout: float = 10
+) -> tuple[int, Message, bytes]:
+    """Status, headers (names in any case) and body bytes as sent: urllib decodes no
+    Content-Encoding."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
 
 
 def wrk_available() -> bool:

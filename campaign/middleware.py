@@ -31,12 +31,19 @@ class SecurityHeadersMiddleware:
 
 
 class LocaleMiddleware(locale.LocaleMiddleware):
-    """Django's, except that an answer marked as the same in every language (the JSON API)
-    does not vary by Accept-Language: a CDN then keeps one copy of it, not one per header value."""
+    """Django's, except for answers marked as the same whatever language the visitor prefers
+    (the JSON API, the widget, the sitemap): those do not vary by Accept-Language, so a CDN
+    keeps one copy of them, not one per header value; and they carry no Content-Language
+    unless the view set the right one (the widget frame, whose language is in its query)."""
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not getattr(response, "same_in_every_language", False):
+            return super().process_response(request, response)
+        language_set_by_view = "Content-Language" in response
         response = super().process_response(request, response)
-        if getattr(response, "same_in_every_language", False) and response.has_header("Vary"):
+        if not language_set_by_view:
+            del response["Content-Language"]
+        if response.has_header("Vary"):
             values = (value.strip() for value in response["Vary"].split(","))
             kept = [value for value in values if value and value.lower() != "accept-language"]
             if kept:

@@ -90,6 +90,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # ETag and 304 answers for every cacheable page, so a CDN or browser revalidates cheaply.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Brotli or gzip for public HTML and JSON. Inside ConditionalGetMiddleware, unlike Django's
+    # GZipMiddleware: its bodies are deterministic (the BREACH noise is a header), so an ETag
+    # is per coding, and a 304 repeats the ETag and Vary that its 200 would carry.
+    "campaign.compression.CompressionMiddleware",
     # A database outage answers a fast 503 with Retry-After instead of a 500 or a hang.
     "campaign.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

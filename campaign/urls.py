@@ -10,6 +10,7 @@ from campaign.sitemaps import CampaignListSitemap, CampaignSitemap
 from petitions import partner_views, widget_views
 from petitions import views as petition_views
 from petitions.tracking_webhooks import tracking_webhook_urls
+from petitions.web import same_in_every_language
 
 campaign_patterns = (
     [
@@ -26,6 +27,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api/v1/petitions/<slug:slug>", petition_views.api_petition, name="api_petition"),
     path("embed/<slug:slug>.js", widget_views.loader, name="embed_loader"),
     path("embed/<slug:slug>/", widget_views.frame, name="embed_frame"),
@@ -35,7 +37,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap,
+        same_in_every_language(sitemap),
         {"sitemaps": {"campaigns": CampaignSitemap, "lists": CampaignListSitemap}},
         name="sitemap",
     ),

@@ -1,6 +1,8 @@
-"""Public campaign pages: the list, a campaign with its petition form, and health."""
+"""Public campaign pages: the list, a campaign with its petition form, health and the icon."""
 
 from __future__ import annotations
+
+import functools
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -22,16 +24,31 @@ from campaign.share_images import image_version, share_image
 from petitions.counting import petition_counts
 from petitions.forms import SignatureForm
 from petitions.tokens import make_form_token
-from petitions.web import public, served_from_cache
+from petitions.web import public, same_in_every_language, served_from_cache
 
 ATTRIBUTION_PARAMS = ("partner", "source", "ref")
+FAVICON_PATH = settings.BASE_DIR / "static" / "img" / "favicon.ico"
 
 
+@same_in_every_language
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answers without touching the database, for load balancers."""
     response = HttpResponse("ok\n", content_type="text/plain")
     response["Cache-Control"] = "no-store"
     return response
+
+
+@functools.cache
+def favicon_bytes() -> bytes:
+    return FAVICON_PATH.read_bytes()
+
+
+@require_safe
+@same_in_every_language
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The icon browsers and crawlers ask for at this fixed path; pages also link an SVG one."""
+    response = HttpResponse(favicon_bytes(), content_type="image/x-icon")
+    return public(response, max_age=86400)
 
 
 def language_links(request: HttpRequest, campaign: Campaign, url_name: str) -> list[dict]:

@@ -21,7 +21,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST, require_safe
 
 from campaign.content import campaign_translation
@@ -34,7 +33,14 @@ from petitions.forms import HONEYPOT_FIELD, SignatureForm, signer_fields
 from petitions.models import Widget
 from petitions.tokens import TokenProblem, check_widget_token, make_widget_token
 from petitions.views import partner_consent_text, pow_notice, shown_consent_ids
-from petitions.web import client_ip_hash, origin_allowed, private, public, served_from_cache
+from petitions.web import (
+    client_ip_hash,
+    origin_allowed,
+    private,
+    public,
+    same_in_every_language,
+    served_from_cache,
+)
 from petitions.widgets import (
     Accent,
     accent_colours,
@@ -53,8 +59,8 @@ def loader_source() -> bytes:
     return LOADER_PATH.read_bytes()
 
 
-@gzip_page
 @require_safe
+@same_in_every_language
 def loader(request: HttpRequest, slug: str) -> HttpResponse:
     """The same few hundred bytes for every page and partner, so any CDN can cache them."""
     if not Campaign.objects.filter(slug=slug).exists():
@@ -173,14 +179,15 @@ def render_frame(
             "pow_bits": settings.POW_DIFFICULTY_BITS,
         }
         response = render(request, template, context, status=status)
+    response["Content-Language"] = options.language
     if cacheable and "origin" not in request.GET:
         patch_vary_headers(response, ["Referer"])  # a plain iframe's origin comes from it
     return frame_response(response, options.widget, cacheable=cacheable)
 
 
-@gzip_page
 @xframe_options_exempt
 @require_safe
+@same_in_every_language  # the language is the frame's `lang`, not the visitor's Accept-Language
 @served_from_cache(key_extra=referer_origin)
 def frame(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
@@ -198,10 +205,10 @@ def token_notice(problem: TokenProblem) -> str:
     }[problem]
 
 
-@gzip_page
 @csrf_exempt
 @xframe_options_exempt
 @require_POST
+@same_in_every_language
 def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug, recent=True)
     petition = campaign.petition
@@ -273,9 +280,9 @@ def see_other(location: str) -> HttpResponse:
     return response
 
 
-@gzip_page
 @xframe_options_exempt
 @require_safe
+@same_in_every_language
 @served_from_cache(key_extra=referer_origin)
 def frame_sent(request: HttpRequest, slug: str) -> HttpResponse:
     """Inside the frame after signing: check your email."""
