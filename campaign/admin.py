@@ -53,6 +53,7 @@ class CampaignAdmin(admin.ModelAdmin):
         "primary_language",
         "region_kind",
         "is_listed",
+        "publish_unreviewed",
         "translation_summary",
     ]
     prepopulated_fields = {"slug": ["hashtag"]}

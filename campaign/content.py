@@ -12,22 +12,65 @@ from campaign.models import Campaign, CampaignTranslation
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
-def campaign_translation(campaign: Campaign, language: str) -> CampaignTranslation:
-    """The campaign's content in ``language``, else in its primary language."""
+def published_translations(campaign: Campaign) -> dict[str, CampaignTranslation]:
+    """The campaign's translations that may be shown, by language.
+
+    The primary language always; another one once a native speaker reviewed it, or before
+    that when the campaign publishes unreviewed translations (with a notice on the page).
+    """
     # Indexed once per prefetched campaign (the sign path asks on every signature); as stale
     # as the prefetched rows themselves, no more.
-    rows = campaign.__dict__.get("_translations_by_language")
+    rows = campaign.__dict__.get("_published_translations")
     if rows is None:
-        rows = {t.language: t for t in campaign.translations.all()}
+        rows = {
+            t.language: t
+            for t in campaign.translations.all()
+            if t.language == campaign.primary_language
+            or not t.needs_review
+            or campaign.publish_unreviewed
+        }
         if "translations" in getattr(campaign, "_prefetched_objects_cache", {}):
-            campaign.__dict__["_translations_by_language"] = rows
-    return rows.get(language) or rows[campaign.primary_language]
+            campaign.__dict__["_published_translations"] = rows
+    return rows
+
+
+def language_chain(language: str, offered) -> list[str]:
+    """The languages to try for a visitor of ``language``, most wanted first.
+
+    The language itself, its base language (pt-br → pt), the base's other regional variants
+    the campaign offers (pt → pt-br), then English.
+    """
+    language = (language or "").lower()
+    base = language.split("-")[0]
+    variants = sorted(code for code in offered if code.split("-")[0] == base)
+    chain = [language, base, *variants, settings.LANGUAGE_CODE]
+    return list(dict.fromkeys(code for code in chain if code))
+
+
+def content_language(campaign: Campaign, language: str) -> str:
+    """The published language to show a visitor of ``language``: the first of its chain that
+    the campaign offers, else the campaign's primary language."""
+    offered = published_translations(campaign)
+    return next(
+        (code for code in language_chain(language, offered) if code in offered),
+        campaign.primary_language,
+    )
+
+
+def campaign_translation(campaign: Campaign, language: str) -> CampaignTranslation:
+    """The campaign's published content for a visitor of ``language`` (see content_language)."""
+    return published_translations(campaign)[content_language(campaign, language)]
 
 
 def offered_languages(campaign: Campaign) -> list[str]:
-    """The languages the campaign has content in, the primary one first, then by code."""
-    codes = {t.language for t in campaign.translations.all()}
+    """The published languages of the campaign, the primary one first, then by code."""
+    codes = set(published_translations(campaign))
     return sorted(codes, key=lambda code: (code != campaign.primary_language, code))
+
+
+def is_unreviewed(campaign: Campaign, content: CampaignTranslation) -> bool:
+    """Whether the page shows a translation no native speaker has approved yet."""
+    return content.language != campaign.primary_language and content.needs_review
 
 
 # slug -> (expires at, campaign): the sign path's per-process copy, see get_campaign.

@@ -28,6 +28,13 @@ class Campaign(models.Model):
         blank=True,
         help_text="Languages the campaign should be offered in; missing ones show in the admin.",
     )
+    publish_unreviewed = models.BooleanField(
+        default=False,
+        help_text=(
+            "Offer translations no native speaker has reviewed yet, with a notice on the page. "
+            "Otherwise only the primary language and reviewed translations are offered."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

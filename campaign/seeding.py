@@ -49,6 +49,9 @@ def seed_campaign(data: dict) -> Campaign:
                 "hashtag": data["hashtag"],
                 "primary_language": primary_language,
                 "region_kind": data["region_kind"],
+                # An explicit choice per campaign (campaign/content/*.json); new campaigns
+                # default to offering reviewed translations only.
+                "publish_unreviewed": data.get("publish_unreviewed", False),
             },
         )
         # Languages with content are always targets; organizers may add more in the admin.

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from campaign.country_names import country_name_overrides
 from campaign.mailconfig import anymail_settings, mail_transport
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -236,6 +237,9 @@ LANGUAGES = [
     ("sv", "Svenska"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Country names from django-countries' catalogs, else from CLDR (Irish and Maltese have no
+# catalog there; others miss a few names): see campaign/country_names.py.
+COUNTRIES_OVERRIDE = country_name_overrides()
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

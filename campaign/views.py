@@ -15,7 +15,9 @@ from django.views.decorators.http import require_safe
 from campaign.content import (
     LANGUAGE_NAMES,
     campaign_translation,
+    content_language,
     get_campaign,
+    is_unreviewed,
     offered_languages,
 )
 from campaign.discovery import absolute_url, hreflang, localized_path, og_locale
@@ -90,6 +92,7 @@ def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) ->
         "campaign": campaign,
         "petition": petition,
         "content": content,
+        "unreviewed": is_unreviewed(campaign, content),
         "counts": counts,
         "progress": min(100, round(100 * counts.total / petition.goal)),
         "languages": languages,
@@ -104,10 +107,12 @@ def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) ->
 
 
 def offered_or_redirect(campaign: Campaign, url_name: str, **kwargs) -> HttpResponse | None:
-    """Send a visitor to the primary language when the campaign has no content in theirs."""
-    if translation.get_language() in offered_languages(campaign):
+    """Send a visitor to the nearest offered language when the campaign has none of theirs:
+    a variant of it (pt-br → pt), else English, else the primary language."""
+    language = content_language(campaign, translation.get_language())
+    if language == translation.get_language():
         return None
-    with translation.override(campaign.primary_language):
+    with translation.override(language):
         return redirect(reverse(url_name, kwargs={"slug": campaign.slug, **kwargs}))
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from campaign.content import LANGUAGE_NAMES, offered_languages
+from campaign.content import LANGUAGE_NAMES, content_language, offered_languages
 from campaign.models import Campaign
 from petitions.models import Petition, Widget
 from petitions.signing import SignOutcome, create_signature
@@ -83,12 +83,13 @@ def frame_ancestors(widget: Widget) -> str:
 
 
 def widget_language(*, widget: Widget, campaign: Campaign, requested: str) -> str:
-    """The asked-for language when the campaign offers it, else the widget's, else the primary."""
+    """The asked-for language when the campaign offers it, else the widget's, else the nearest
+    offered one to the asked-for language (see campaign.content.content_language)."""
     offered = offered_languages(campaign)
     for code in ((requested or "").lower(), widget.language):
         if code in offered:
             return code
-    return campaign.primary_language
+    return content_language(campaign, requested or widget.language)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,10 @@ def test_brazilian_page_asks_for_state_and_eu_page_does_not(client, campaigns):
     assert 'name="region"' not in client.get(f"/en/{EU}/").content.decode()
 
 
-def test_campaign_page_in_unoffered_language_redirects_to_primary(client, campaigns):
+def test_campaign_page_in_unoffered_language_redirects_to_english_else_primary(client, campaigns):
+    response = client.get(f"/pl/{BR}/")
+    assert (response.status_code, response["Location"]) == (302, f"/en/{BR}/")
+    campaigns[BR].translations.filter(language="en").delete()
     response = client.get(f"/pl/{BR}/")
     assert (response.status_code, response["Location"]) == (302, f"/pt-br/{BR}/")
 

@@ -12,7 +12,7 @@ from campaign.seeding import CONTENT_DIR, seed_campaign
 from campaign.translations import translation_hash
 
 EU = "banfacialrecognitioneu"
-MIGRATION = importlib.import_module("campaign.migrations.0006_langtext_seeded_hash")
+MIGRATION = importlib.import_module("campaign.migrations.0006_seeded_hash")
 
 
 def eu_content(**privacy_notices: str) -> dict:

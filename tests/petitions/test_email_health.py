@@ -385,7 +385,7 @@ def test_a_row_keyed_on_the_old_secret_key_is_found_and_rekeyed(db, settings):
 def test_migration_rekeys_rows_whose_address_a_signature_holds(client, br_petition, settings):
     from django.apps import apps
 
-    migration = importlib.import_module("petitions.migrations.0011_bounces_hash_key_soft_bounces")
+    migration = importlib.import_module("petitions.migrations.0011_hash_key_soft_bounces")
     sign(client, lang="en", slug=BR, email=ADDRESS)
     legacy = salted_hmac("petitions.suppression", ADDRESS).hexdigest()
     orphan = salted_hmac("petitions.suppression", "gone@example.org").hexdigest()
