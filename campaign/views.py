@@ -158,6 +158,7 @@ def site_language_links(url_name: str) -> list[dict]:
 
 
 @require_safe
+@served_from_cache
 def campaign_list(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
     campaigns = Campaign.objects.filter(is_listed=True).prefetch_related("translations")

@@ -133,6 +133,22 @@ def test_cached_campaign_page_reuses_the_stored_answer(
     assert not second.cookies
 
 
+def test_cached_home_page_reuses_the_stored_answer(
+    client, campaigns, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 5
+    from django.core.cache import cache
+
+    cache.clear()
+    first = client.get("/de/")
+    with django_assert_num_queries(0):
+        second = client.get("/de/")
+    assert (second.status_code, second.content) == (200, first.content)
+    assert second["Cache-Control"] == "public, max-age=30"
+    assert second["ETag"] == first["ETag"]
+    assert not second.cookies
+
+
 def test_public_pages_and_signing_set_no_cookie(client, campaigns, settings):
     settings.PAGE_CACHE_SECONDS = 5
     from django.core.cache import cache
