@@ -22,8 +22,13 @@ def headers(response) -> tuple:
         (f"/api/v1/petitions/{EU}", (200, "Accept-Encoding", None)),
         ("/healthz", (200, None, None)),
         (f"/en/{EU}/", (200, "Accept-Encoding", "en")),
-        (f"/embed/{EU}/?partner=demo-{EU}&lang=de", (200, "Accept-Encoding", "de")),
-        (f"/embed/{BR}/?partner=demo-{BR}", (200, "Accept-Encoding", "pt-br")),
+        # A plain iframe learns its embedding site from the Referer; the loader's frame names it.
+        (f"/embed/{EU}/?partner=demo-{EU}&lang=de", (200, "Referer, Accept-Encoding", "de")),
+        (f"/embed/{BR}/?partner=demo-{BR}", (200, "Referer, Accept-Encoding", "pt-br")),
+        (
+            f"/embed/{EU}/?partner=demo-{EU}&lang=de&origin=http%3A%2F%2Flocalhost",
+            (200, "Accept-Encoding", "de"),
+        ),
     ],
 )
 def test_public_answers_vary_and_name_their_language_exactly(client, campaigns, path, expected):
@@ -35,7 +40,7 @@ def test_public_answers_vary_and_name_their_language_exactly(client, campaigns, 
     [
         (f"/api/v1/petitions/{EU}", (200, "Accept-Encoding", None)),
         (f"/en/{EU}/", (200, "Accept-Encoding", "en")),
-        (f"/embed/{EU}/?partner=demo-{EU}&lang=de", (200, "Accept-Encoding", "de")),
+        (f"/embed/{EU}/?partner=demo-{EU}&lang=de", (200, "Referer, Accept-Encoding", "de")),
     ],
 )
 def test_answers_from_the_server_cache_keep_their_headers(
