@@ -239,6 +239,9 @@ def test_admin_release_goes_through_the_service_and_is_audited(admin_client, sig
 
 
 def test_admin_list_of_signatures_is_audited(admin_client, signers):
-    response = admin_client.get("/admin/petitions/signature/?held=yes")
+    response = admin_client.get("/admin/petitions/signature/?held=yes&q=hugo@example.org")
     assert response.status_code == 200
-    assert admin_events() == [("admin@example.org", "admin.list_signatures", BR, 1, "held=yes")]
+    assert HELD in response.content.decode()
+    assert admin_events() == [
+        ("admin@example.org", "admin.list_signatures", BR, 1, "held=yes&q=%28search%29")
+    ]
