@@ -205,6 +205,7 @@ def wait_for_queue(url: str, timeout: float = 180) -> int:
 def flush_and_recount(url: str) -> tuple[dict, dict]:
     """Flush every petition's counts (as a read would), then recount the rows."""
     from petitions.counting import _FLUSH, _LOCK_NAMESPACE
+    from petitions.models import counted_sql
 
     conn = psycopg2.connect(url)
     with conn, conn.cursor() as cursor:
@@ -220,7 +221,7 @@ def flush_and_recount(url: str) -> tuple[dict, dict]:
         stored = {(p, c, r): n for p, c, r, n in cursor.fetchall()}
         cursor.execute(
             "SELECT petition_id, country, region, count(*) FROM petitions_signature"
-            " WHERE status = 'confirmed' GROUP BY petition_id, country, region"
+            f" WHERE {counted_sql()} GROUP BY petition_id, country, region"
         )
         actual = {(p, c, r): n for p, c, r, n in cursor.fetchall()}
     conn.close()

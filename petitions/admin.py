@@ -1,7 +1,9 @@
-from django.contrib import admin, messages
-from django.db import transaction
+from collections import Counter
 
-from petitions.counting import flush_counts
+from django.contrib import admin, messages
+
+from petitions import review
+from petitions.audit import record_audit
 from petitions.models import (
     AuditEvent,
     Consent,
@@ -44,8 +46,41 @@ class HeldFilter(admin.SimpleListFilter):
         return queryset
 
 
+def audit_by_petition(request, *, action: str, signatures, detail: str = "") -> None:
+    """One audit event per petition the signatures belong to, naming how many rows."""
+    per_petition = Counter(signature.petition_id for signature in signatures)
+    if not per_petition:
+        record_audit(user=request.user, action=action, detail=detail)
+        return
+    petitions = Petition.objects.in_bulk(list(per_petition))
+    for petition_id, rows in sorted(per_petition.items()):
+        record_audit(
+            user=request.user,
+            action=action,
+            petition=petitions.get(petition_id),
+            rows=rows,
+            detail=detail,
+        )
+
+
+def list_filters(request) -> str:
+    """The list's filters for the audit log; a search term may be an address, so not kept."""
+    params = request.GET.copy()
+    if params.pop("q", None):
+        params["q"] = "(search)"
+    return params.urlencode()[:300]
+
+
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
+    """Signer data is read-only here, and every look at a signature is audited.
+
+    Operators review held signatures: *Release* goes through ``review.release_signatures``
+    (webhook and counts as at confirmation), *Delete* only deletes held ones. Nothing else
+    changes a signature here: no add, no edit, no delete of counted signatures (that would
+    leave the counts wrong; signers withdraw through their own link).
+    """
+
     list_display = [
         "name",
         "email",
@@ -59,38 +94,59 @@ class SignatureAdmin(admin.ModelAdmin):
     list_filter = ["status", HeldFilter, "held_reason", "petition", "country", "region"]
     search_fields = ["email", "email_key", "name"]
     readonly_fields = [
-        "public_id",
-        "email_key",
-        "created_at",
-        "confirmed_at",
-        "counted",
-        "ip_hash",
-        "held_reason",
-        "anonymised_at",
+        field.name for field in Signature._meta.concrete_fields if field.name != "id"
     ]
     list_select_related = ["petition__campaign"]
     inlines = [ConsentInline]
     show_full_result_count = False
     actions = ["release_held", "delete_held"]
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # View only: a save would also write ``counted`` back as it was read, racing the flush.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        signature = getattr(response, "context_data", {}).get("original")
+        if response.status_code == 200 and signature is not None:
+            record_audit(
+                user=request.user,
+                action="admin.view_signature",
+                petition=signature.petition,
+                rows=1,
+                detail=f"signature {signature.public_id}",
+            )
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and request.method == "GET":
+            audit_by_petition(
+                request,
+                action="admin.list_signatures",
+                signatures=changelist.result_list,
+                detail=list_filters(request),
+            )
+        return response
+
     @admin.action(description="Release selected held signatures (they count once confirmed)")
     def release_held(self, request, queryset):
-        with transaction.atomic():
-            held = queryset.exclude(held_reason=HeldReason.NONE)
-            petition_ids = set(held.values_list("petition_id", flat=True))
-            released = held.update(held_reason=HeldReason.NONE)
-        for petition_id in petition_ids:
-            flush_counts(petition_id=petition_id, wait=True)
-        self.message_user(request, f"Released {released} signature(s).", messages.SUCCESS)
+        released = review.release_signatures(signature_ids=queryset.values_list("pk", flat=True))
+        audit_by_petition(request, action="admin.release_held", signatures=released)
+        self.message_user(request, f"Released {len(released)} signature(s).", messages.SUCCESS)
 
     @admin.action(description="Delete selected held signatures")
     def delete_held(self, request, queryset):
-        # Held signatures are never counted, so deleting them leaves the counts as they are.
-        deleted = 0
-        for signature in queryset.exclude(held_reason=HeldReason.NONE):
-            signature.delete()
-            deleted += 1
-        self.message_user(request, f"Deleted {deleted} held signature(s).", messages.SUCCESS)
+        deleted = review.delete_held_signatures(signature_ids=queryset.values_list("pk", flat=True))
+        audit_by_petition(request, action="admin.delete_held", signatures=deleted)
+        self.message_user(request, f"Deleted {len(deleted)} held signature(s).", messages.SUCCESS)
 
 
 @admin.register(SignatureCount)

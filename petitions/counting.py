@@ -15,15 +15,14 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Now
 
-from petitions.models import Petition, Signature, SignatureCount, SignatureStatus
+from petitions.models import Petition, Signature, SignatureCount, counted_sql
 
 _LOCK_NAMESPACE = 7_202_611  # arbitrary, distinguishes our advisory locks from others
 
-_FLUSH = """
+_FLUSH = f"""
 WITH flipped AS (
     UPDATE petitions_signature SET counted = true
-    WHERE petition_id = %(petition)s AND status = 'confirmed' AND NOT counted
-      AND held_reason = ''
+    WHERE petition_id = %(petition)s AND {counted_sql()} AND NOT counted
     RETURNING country, region
 ), grouped AS (
     SELECT country, region, count(*) AS n FROM flipped GROUP BY country, region
@@ -110,9 +109,8 @@ def reconcile_counts(*, petition: Petition) -> Reconciliation:
             cursor.execute(_FLUSH, {"petition": petition.pk})
         actual = {
             (str(r["country"]), r["region"]): r["n"]
-            for r in Signature.objects.filter(
-                petition=petition, status=SignatureStatus.CONFIRMED, held_reason=""
-            )
+            for r in Signature.objects.counted()
+            .filter(petition=petition)
             .values("country", "region")
             .annotate(n=Count("id"))
         }

@@ -50,7 +50,13 @@ from petitions.counting import PetitionCounts, petition_counts
 from petitions.exports.base import UTF8_BOM, neutralise, new_pdf
 from petitions.exports.exporters import SignerList, stream_rows
 from petitions.forms import collator
-from petitions.models import DeliveryPackage, DeliveryStatus, Petition, Signature, SignatureStatus
+from petitions.models import (
+    DeliveryPackage,
+    DeliveryStatus,
+    Petition,
+    Signature,
+    counted_sql,
+)
 from petitions.quorums import place_name, quorum_rule
 from petitions.regions import BRAZILIAN_STATES
 
@@ -137,9 +143,11 @@ class Facts:
 
 
 def package_facts(*, petition: Petition, counts: PetitionCounts) -> Facts:
-    period = Signature.objects.filter(
-        petition=petition, status=SignatureStatus.CONFIRMED
-    ).aggregate(first=Min("confirmed_at"), last=Max("confirmed_at"))
+    period = (
+        Signature.objects.counted()
+        .filter(petition=petition)
+        .aggregate(first=Min("confirmed_at"), last=Max("confirmed_at"))
+    )
     partners = petition.campaign.partners.filter(is_listed=True).order_by("position", "name")
     return Facts(
         counts=counts,
@@ -170,7 +178,7 @@ def _places_sql(petition: Petition) -> tuple[str, list]:
             SELECT {key} AS place, name, region, country,
                    (confirmed_at AT TIME ZONE 'UTC')::date AS day
             FROM petitions_signature
-            WHERE petition_id = %s AND status = 'confirmed'
+            WHERE petition_id = %s AND {counted_sql()}
         ) AS listed
         ORDER BY place = %s, place
     """

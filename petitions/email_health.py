@@ -140,6 +140,7 @@ def is_suppressed(email: str) -> bool:
     (deleted); one found under a legacy hash is re-keyed. Side effects: DELETE/UPDATE of
     EmailSuppression rows.
     """
+    # Any confirmation, held or not: it shows the mailbox works again (not a count).
     confirmed_later = Signature.objects.filter(
         email_key=normalise_email(email),
         status=SignatureStatus.CONFIRMED,

@@ -89,6 +89,25 @@ class HeldReason(models.TextChoices):
     RATE_PETITION = "rate_petition", "Petition-wide surge limit"
 
 
+# The one definition of a signature that counts: confirmed by its address and not held for
+# review. Every consumer (public counts, exports, delivery packages, partner counts, exports and
+# webhooks, the organizer area) asks through SignatureQuerySet.counted() or, in raw SQL,
+# counted_sql(); a held signature stays out of all of them until it is released.
+COUNTED = Q(status=SignatureStatus.CONFIRMED, held_reason=HeldReason.NONE)
+
+
+def counted_sql(alias: str = "") -> str:
+    """``COUNTED`` as a SQL condition on ``petitions_signature`` (optionally aliased)."""
+    prefix = f"{alias}." if alias else ""
+    return f"({prefix}status = 'confirmed' AND {prefix}held_reason = '')"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def counted(self) -> SignatureQuerySet:
+        """Signatures that count: confirmed and not held (``COUNTED``)."""
+        return self.filter(COUNTED)
+
+
 class Signature(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # No index of its own: signature_unique_email_per_petition starts with petition_id, and
@@ -148,6 +167,8 @@ class Signature(models.Model):
         help_text="Suspicious signatures are held out of the counts until released.",
     )
     anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -210,6 +231,11 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.anonymised_at is None else str(self.public_id)
+
+    @property
+    def is_counted(self) -> bool:
+        """Whether the signature meets ``COUNTED`` (the ``counted`` flag follows at a flush)."""
+        return self.status == SignatureStatus.CONFIRMED and self.held_reason == HeldReason.NONE
 
 
 class ConsentKind(models.TextChoices):

@@ -37,7 +37,7 @@ from campaign.organize import campaign_title, private_view, tabs
 from petitions import charts, delivery, exports, quorums
 from petitions.audit import record_audit
 from petitions.counting import petition_counts
-from petitions.models import AuditEvent, DeliveryPackage, Signature, SignatureStatus
+from petitions.models import AuditEvent, DeliveryPackage, Signature
 from petitions.regions import BRAZILIAN_STATES, region_name
 
 RECENT_SIGNERS = 50
@@ -74,7 +74,8 @@ def place_rows(campaign, counts) -> tuple[list[dict], dict]:
 
 def source_rows(petition) -> list[dict]:
     rows = (
-        Signature.objects.filter(petition=petition, status=SignatureStatus.CONFIRMED)
+        Signature.objects.counted()
+        .filter(petition=petition)
         .values("partner__name", "source")
         .annotate(n=Count("id"))
         .order_by("-n", "partner__name", "source")
@@ -86,7 +87,8 @@ def source_rows(petition) -> list[dict]:
 
 def per_day(petition) -> dict[datetime.date, int]:
     rows = (
-        Signature.objects.filter(petition=petition, status=SignatureStatus.CONFIRMED)
+        Signature.objects.counted()
+        .filter(petition=petition)
         .annotate(day=TruncDate("confirmed_at", tzinfo=datetime.UTC))
         .values("day")
         .annotate(n=Count("id"))
@@ -143,10 +145,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @require_role(Role.ORGANIZER)
 def signers(request: HttpRequest, slug: str) -> HttpResponse:
-    """The latest confirmed signers (personal data: audited)."""
+    """The latest counted signers (personal data: audited)."""
     petition = request.campaign.petition
     rows = list(
-        Signature.objects.filter(petition=petition, status=SignatureStatus.CONFIRMED)
+        Signature.objects.counted()
+        .filter(petition=petition)
         .select_related("partner")
         .order_by("-confirmed_at", "-pk")[:RECENT_SIGNERS]
     )
@@ -192,10 +195,10 @@ def exports_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def expected_rows(petition, identifier: str) -> int:
     """Rows a personal-data export will hold, for the audit log (streams are not re-read)."""
-    confirmed = Signature.objects.filter(petition=petition, status=SignatureStatus.CONFIRMED)
+    counted = Signature.objects.counted().filter(petition=petition)
     if identifier == "contacts":
-        return confirmed.filter(updates_opt_in=True).count()
-    return confirmed.count()
+        return counted.filter(updates_opt_in=True).count()
+    return counted.count()
 
 
 @private_view

@@ -14,16 +14,14 @@ from django.db.models.functions import TruncDate
 
 from campaign.models import Partner
 from petitions.exports.base import neutralise
-from petitions.models import Petition, Signature, SignatureStatus
+from petitions.models import Petition, Signature
 
 SUPPORTER_COLUMNS = ["name", "email", "country", "region", "language", "date"]
 
 
 def partner_signature_count(*, petition: Petition, partner: Partner) -> int:
-    """Confirmed signatures of the petition that came through the partner (widget or link)."""
-    return Signature.objects.filter(
-        petition=petition, partner=partner, status=SignatureStatus.CONFIRMED
-    ).count()
+    """Counted signatures of the petition that came through the partner (widget or link)."""
+    return Signature.objects.counted().filter(petition=petition, partner=partner).count()
 
 
 @dataclass(frozen=True)
@@ -35,18 +33,18 @@ class PartnerSummary:
 
 
 def partner_summary(*, partner: Partner) -> PartnerSummary:
-    """The partner's confirmed signatures in total, per confirmation day and per widget."""
-    confirmed = Signature.objects.filter(partner=partner, status=SignatureStatus.CONFIRMED)
+    """The partner's counted signatures in total, per confirmation day and per widget."""
+    counted = Signature.objects.counted().filter(partner=partner)
     by_day = [
         (row["day"], row["n"])
-        for row in confirmed.annotate(day=TruncDate("confirmed_at"))
+        for row in counted.annotate(day=TruncDate("confirmed_at"))
         .values("day")
         .annotate(n=Count("id"))
         .order_by("-day")
     ]
     by_widget = [
         (row["widget__key"] or "", row["n"])
-        for row in confirmed.values("widget__key").annotate(n=Count("id")).order_by("-n")
+        for row in counted.values("widget__key").annotate(n=Count("id")).order_by("-n")
     ]
     return PartnerSummary(
         total=sum(n for _, n in by_day),
@@ -57,14 +55,17 @@ def partner_summary(*, partner: Partner) -> PartnerSummary:
 
 
 def opted_in_supporters(*, partner: Partner) -> QuerySet[Signature]:
-    """Confirmed signers who ticked "keep me informed by <partner>" for this very partner."""
-    return Signature.objects.filter(
-        partner=partner,
-        partner_opt_in=True,
-        status=SignatureStatus.CONFIRMED,
-        consents__partner=partner,
-        consents__text__kind="partner",
-    ).order_by("confirmed_at", "id")
+    """Counted signers who ticked "keep me informed by <partner>" for this very partner."""
+    return (
+        Signature.objects.counted()
+        .filter(
+            partner=partner,
+            partner_opt_in=True,
+            consents__partner=partner,
+            consents__text__kind="partner",
+        )
+        .order_by("confirmed_at", "id")
+    )
 
 
 class _Echo:

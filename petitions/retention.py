@@ -3,8 +3,11 @@
 - Unconfirmed signatures are deleted UNCONFIRMED_RETENTION_DAYS after they were made.
 - Once a petition has closed and been delivered, ANONYMISE_AFTER_DAYS after the later of the
   two its signatures lose everything that identifies a person (name, email, postal code,
-  IP hash, consents, link ids) while their country, region, partner and counted state stay,
-  so the counts by country and region stay true. Its unconfirmed signatures are deleted.
+  IP hash, consents, link ids, opt-ins, and the attribution a link or an embedding page could
+  tie to one person: ``ref``, ``embed_origin``, and a ``source`` fewer than
+  SHARED_SOURCE_MIN signers of the petition share) while their country, region, partner,
+  widget, status, review flag and counted state stay, so the counts by country, region,
+  partner and widget stay true. Its unconfirmed signatures are deleted.
 """
 
 from __future__ import annotations
@@ -38,8 +41,17 @@ DELETE FROM petitions_signature s USING doomed WHERE s.id = doomed.id
 RETURNING s.petition_id
 """
 
+# A source shared by this many signers of a petition names a channel ("newsletter"), not a
+# person's link ("mail-to-joao"): it is kept, so the summary by source stays true.
+SHARED_SOURCE_MIN = 10
+
+# Every confirmed signature, counted or held: anonymisation is about the data, not the counts.
 _ANONYMISE = """
-WITH doomed AS (
+WITH shared AS (
+    SELECT source FROM petitions_signature
+    WHERE petition_id = %(petition)s AND status = 'confirmed' AND source <> ''
+    GROUP BY source HAVING count(*) >= %(shared_source_min)s
+), doomed AS (
     SELECT id FROM petitions_signature
     WHERE petition_id = %(petition)s AND status = 'confirmed' AND anonymised_at IS NULL
     FOR UPDATE
@@ -48,6 +60,8 @@ WITH doomed AS (
 )
 UPDATE petitions_signature s
 SET name = '', email = '', postal_code = '', ip_hash = '', updates_opt_in = false,
+    partner_opt_in = false, ref = '', embed_origin = '',
+    source = CASE WHEN s.source IN (SELECT source FROM shared) THEN s.source ELSE '' END,
     email_key = 'anonymised:' || gen_random_uuid()::text,
     public_id = gen_random_uuid(), anonymised_at = %(now)s
 FROM doomed WHERE s.id = doomed.id
@@ -112,7 +126,10 @@ def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
             cursor.execute(_DELETE_PENDING.format(where="petition_id = %s"), [petition.pk])
             if n := len(cursor.fetchall()):
                 report.unconfirmed_deleted[petition.slug] += n
-            cursor.execute(_ANONYMISE, {"petition": petition.pk, "now": now})
+            cursor.execute(
+                _ANONYMISE,
+                {"petition": petition.pk, "now": now, "shared_source_min": SHARED_SOURCE_MIN},
+            )
             if n := len(cursor.fetchall()):
                 report.anonymised[petition.slug] += n
     report.rate_counters_deleted = delete_expired_counters()

@@ -27,14 +27,18 @@ TIMEOUT_SECONDS = 5
 
 
 def enqueue_partner_webhook(*, signature: Signature) -> WebhookDelivery | None:
-    """Queue the webhook for a just-confirmed signature, when its partner wants one.
+    """Queue the webhook for a signature that has just come to count, when its partner wants one.
 
-    Call inside the confirming transaction. Side effects: one WebhookDelivery row and one
-    queued task, or nothing when the signer did not opt in or the partner has no webhook.
+    Call inside the transaction that confirmed or released it. Side effects: one WebhookDelivery
+    row and one queued task, or nothing when the signature does not count (a held one waits for
+    its release, ``review.release_signatures``), the signer did not opt in or the partner has no
+    webhook.
     """
     from petitions.tasks import deliver_webhook
 
     partner = signature.partner
+    if not signature.is_counted:
+        return None
     if not signature.partner_opt_in or partner is None or not partner.webhook_url:
         return None
     delivery, created = WebhookDelivery.objects.get_or_create(

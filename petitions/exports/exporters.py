@@ -1,6 +1,6 @@
 """The exporters: summaries by place, source and day (counts only), signer and contact lists.
 
-Only confirmed signatures ever appear. Summaries by place are built from
+Only counted signatures (confirmed, not held for review) ever appear. Summaries by place are built from
 ``petitions.counting.petition_counts``, so their totals equal the public API's.
 """
 
@@ -21,7 +21,7 @@ from campaign.dbrouting import read_only_alias
 from campaign.l10n import format_number
 from petitions.counting import PetitionCounts, petition_counts
 from petitions.exports.base import Exporter, yes_no
-from petitions.models import Signature, SignatureStatus
+from petitions.models import Signature, counted_sql
 from petitions.quorums import QuorumSummary, place_name, quorum_rule, quorum_summary
 from petitions.regions import BRAZILIAN_STATES
 
@@ -148,7 +148,8 @@ class PartnerSummary(Exporter):
 
     def rows(self) -> Iterator[Sequence]:
         groups = (
-            Signature.objects.filter(petition=self.petition, status=SignatureStatus.CONFIRMED)
+            Signature.objects.counted()
+            .filter(petition=self.petition)
             .values_list("partner__name", "source")
             .annotate(n=Count("id"))
             .order_by("-n", "partner__name", "source")
@@ -172,7 +173,8 @@ class DaySummary(Exporter):
 
     def rows(self) -> Iterator[Sequence]:
         days = (
-            Signature.objects.filter(petition=self.petition, status=SignatureStatus.CONFIRMED)
+            Signature.objects.counted()
+            .filter(petition=self.petition)
             .annotate(day=TruncDate("confirmed_at", tzinfo=datetime.UTC))
             .values_list("day")
             .annotate(n=Count("id"))
@@ -194,7 +196,7 @@ def sql_inert(column: str) -> str:
 
 
 class SignatureListExporter(Exporter):
-    """A list of confirmed signatures from one SQL query, streamed through a server-side cursor.
+    """A list of counted signatures from one SQL query, streamed through a server-side cursor.
 
     ``columns`` are SQL expressions over ``s`` (the signature), ``c.name`` (the country's name)
     and ``r.name`` (the region's name); the names are passed as parameters in the active
@@ -220,7 +222,7 @@ class SignatureListExporter(Exporter):
             FROM petitions_signature s
             LEFT JOIN unnest(%s::text[], %s::text[]) AS c(code, name) ON c.code = s.country
             LEFT JOIN unnest(%s::text[], %s::text[]) AS r(code, name) ON r.code = s.region
-            WHERE s.petition_id = %s AND s.status = 'confirmed' {self.where}
+            WHERE s.petition_id = %s AND {counted_sql("s")} {self.where}
             ORDER BY s.id
         """
         params = [
@@ -261,7 +263,7 @@ class SignerList(SignatureListExporter):
 
 
 class ContactList(SignatureListExporter):
-    """Confirmed signers who opted in to the campaign's updates, with email and language."""
+    """Counted signers who opted in to the campaign's updates, with email and language."""
 
     identifier = "contacts"
     name = gettext_lazy("Contact list (opted in to updates)")

@@ -186,3 +186,48 @@ def test_purge_is_not_scheduled_on_a_backend_without_a_queryable_queue(db, setti
     call_command("purge_expired", "--schedule", stdout=out)
     assert out.getvalue().startswith("not scheduled: the task backend is not the database queue")
     assert schedule_purge() is False
+
+
+def test_anonymisation_clears_link_attribution_and_keeps_partner_widget_and_shared_sources(
+    br_petition, settings, monkeypatch
+):
+    from campaign.models import Partner
+    from petitions import retention
+    from petitions.models import Widget
+
+    settings.ANONYMISE_AFTER_DAYS = 180
+    monkeypatch.setattr(retention, "SHARED_SOURCE_MIN", 2)
+    close(br_petition, closed_days_ago=200, delivered_days_ago=190)
+    partner = Partner.objects.create(campaign=br_petition.campaign, name="Coalizão")
+    widget = Widget.objects.create(petition=br_petition, partner=partner, language="en")
+    attribution = {
+        "partner": partner,
+        "widget": widget,
+        "partner_opt_in": True,
+        "embed_origin": "https://maria-silva.example",
+        "embed_origin_registered": False,
+    }
+    for email, source, ref in [
+        ("a@example.org", "newsletter", "mail-to-maria-silva"),
+        ("b@example.org", "newsletter", "joao-1984"),
+        ("c@example.org", "mail-to-joao", "x"),
+    ]:
+        add(br_petition, email, confirmed=True, source=source, ref=ref, **attribution)
+
+    assert dict(purge_expired().anonymised) == {"tiremeurostodasuamira": 3}
+
+    assert sorted(
+        Signature.objects.values_list(
+            "source",
+            "ref",
+            "embed_origin",
+            "embed_origin_registered",
+            "partner_opt_in",
+            "partner_id",
+            "widget_id",
+        )
+    ) == [
+        ("", "", "", False, False, partner.pk, widget.pk),
+        ("newsletter", "", "", False, False, partner.pk, widget.pk),
+        ("newsletter", "", "", False, False, partner.pk, widget.pk),
+    ]
