@@ -24,12 +24,13 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, check=True)
 
 
-def prepare(*, collect_static: bool) -> None:
+def prepare(*, collect_static: bool, demo_partner: bool) -> None:
     from campaign.catalogs import compile_catalogs
 
     compile_catalogs()
     manage("migrate", "--no-input", "-v", "0")
-    manage("seed_campaigns")
+    # The demo partner's widget key is guessable: `make run` only (or SEED_DEMO_PARTNER=1).
+    manage("seed_campaigns", *(["--demo-partner"] if demo_partner else []))
     manage("purge_expired", "--schedule")  # the worker then repeats it hourly
     if collect_static:
         manage("collectstatic", "--no-input", "-v", "0")
@@ -200,7 +201,7 @@ def main(mode: str) -> int:
     os.environ.setdefault("DEBUG", "1" if mode == "run" else "0")
     port = os.environ.get("PORT", "8000")
     os.environ["PORT"] = port
-    prepare(collect_static=mode == "serve")
+    prepare(collect_static=mode == "serve", demo_partner=mode == "run")
 
     worker_id = os.environ.get("WORKER_ID", f"worker-{os.uname().nodename}-{port}")
     requeue_stalled(worker_id)  # tasks a previous run's worker held when it was killed
