@@ -24,15 +24,20 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, check=True)
 
 
-def prepare(*, collect_static: bool, demo_partner: bool) -> None:
+def seed_arguments(mode: str) -> list[str]:
+    """The demo partner's widget key is guessable: `make run` seeds it, `make serve` only with
+    SEED_DEMO_PARTNER=1 (which seed_campaigns reads)."""
+    return ["seed_campaigns", *(["--demo-partner"] if mode == "run" else [])]
+
+
+def prepare(mode: str) -> None:
     from campaign.catalogs import compile_catalogs
 
     compile_catalogs()
     manage("migrate", "--no-input", "-v", "0")
-    # The demo partner's widget key is guessable: `make run` only (or SEED_DEMO_PARTNER=1).
-    manage("seed_campaigns", *(["--demo-partner"] if demo_partner else []))
+    manage(*seed_arguments(mode))
     manage("purge_expired", "--schedule")  # the worker then repeats it hourly
-    if collect_static:
+    if mode == "serve":
         manage("collectstatic", "--no-input", "-v", "0")
 
 
@@ -201,7 +206,7 @@ def main(mode: str) -> int:
     os.environ.setdefault("DEBUG", "1" if mode == "run" else "0")
     port = os.environ.get("PORT", "8000")
     os.environ["PORT"] = port
-    prepare(collect_static=mode == "serve", demo_partner=mode == "run")
+    prepare(mode)
 
     worker_id = os.environ.get("WORKER_ID", f"worker-{os.uname().nodename}-{port}")
     requeue_stalled(worker_id)  # tasks a previous run's worker held when it was killed
