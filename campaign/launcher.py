@@ -24,14 +24,20 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, check=True)
 
 
-def prepare(*, collect_static: bool) -> None:
+def seed_arguments(mode: str) -> list[str]:
+    """The demo partner's widget key is guessable: `make run` seeds it, `make serve` only with
+    SEED_DEMO_PARTNER=1 (which seed_campaigns reads)."""
+    return ["seed_campaigns", *(["--demo-partner"] if mode == "run" else [])]
+
+
+def prepare(mode: str) -> None:
     from campaign.catalogs import compile_catalogs
 
     compile_catalogs()
     manage("migrate", "--no-input", "-v", "0")
-    manage("seed_campaigns")
+    manage(*seed_arguments(mode))
     manage("purge_expired", "--schedule")  # the worker then repeats it hourly
-    if collect_static:
+    if mode == "serve":
         manage("collectstatic", "--no-input", "-v", "0")
 
 
@@ -200,7 +206,7 @@ def main(mode: str) -> int:
     os.environ.setdefault("DEBUG", "1" if mode == "run" else "0")
     port = os.environ.get("PORT", "8000")
     os.environ["PORT"] = port
-    prepare(collect_static=mode == "serve")
+    prepare(mode)
 
     worker_id = os.environ.get("WORKER_ID", f"worker-{os.uname().nodename}-{port}")
     requeue_stalled(worker_id)  # tasks a previous run's worker held when it was killed

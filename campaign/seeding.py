@@ -24,12 +24,14 @@ TRANSLATED_FIELDS = [
 ]
 
 
-def seed_campaign(data: dict) -> Campaign:
+def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
     """Create what is missing of one campaign; never overwrite what organizers edited.
 
-    Side effects: rows for the campaign, its petition, translations, coalition partners and
-    the demo partner with its widget whose key is ``demo-<slug>``. A translation still holding
-    the texts it was last seeded with takes the file's new texts (and needs review again).
+    Side effects: rows for the campaign, its petition, translations, coalition partners and,
+    with ``demo_partner``, the demo partner with its widget whose key is ``demo-<slug>``
+    (guessable, so only where asked for: ``make run``, ``seed_campaigns --demo-partner``).
+    A translation still holding the texts it was last seeded with takes the file's new texts
+    (and needs review again).
     """
     slug = data["slug"]
     primary_language = data["primary_language"]
@@ -91,21 +93,35 @@ def seed_campaign(data: dict) -> Campaign:
                 name=member["name"],
                 defaults={"website": member.get("website", ""), "position": position},
             )
-        demo, _ = Partner.objects.get_or_create(
-            campaign=campaign,
-            name="Demo partner",
-            defaults={"is_listed": False, "position": 1000},
-        )
-        Widget.objects.get_or_create(
-            key=f"demo-{slug}",
-            defaults={
-                "petition": petition,
-                "partner": demo,
-                "language": campaign.primary_language,
-                "allowed_domains": ["localhost", "127.0.0.1"],
-            },
-        )
+        if demo_partner:
+            seed_demo_partner(campaign, petition)
     return campaign
+
+
+def demo_widget_key(slug: str) -> str:
+    return f"demo-{slug}"
+
+
+def seed_demo_partner(campaign: Campaign, petition: Petition) -> Widget:
+    """The unlisted demo partner and its widget, allowed on localhost and 127.0.0.1 only.
+
+    Side effects: creates both where missing.
+    """
+    demo, _ = Partner.objects.get_or_create(
+        campaign=campaign,
+        name="Demo partner",
+        defaults={"is_listed": False, "position": 1000},
+    )
+    widget, _ = Widget.objects.get_or_create(
+        key=demo_widget_key(campaign.slug),
+        defaults={
+            "petition": petition,
+            "partner": demo,
+            "language": campaign.primary_language,
+            "allowed_domains": ["localhost", "127.0.0.1"],
+        },
+    )
+    return widget
 
 
 def update_seeded_texts(
@@ -130,8 +146,8 @@ def update_seeded_texts(
     return True
 
 
-def seed_launch_campaigns() -> list[Campaign]:
+def seed_launch_campaigns(*, demo_partner: bool = False) -> list[Campaign]:
     return [
-        seed_campaign(json.loads(path.read_text(encoding="utf-8")))
+        seed_campaign(json.loads(path.read_text(encoding="utf-8")), demo_partner=demo_partner)
         for path in sorted(CONTENT_DIR.glob("*.json"))
     ]

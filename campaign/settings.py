@@ -268,10 +268,17 @@ WEBHOOK_RETRY_DELAYS = [30, 120, 600, 3600, 6 * 3600, 24 * 3600]
 # Delivery packages (ZIPs for legislators) are kept this many days, then deleted.
 DELIVERY_PACKAGE_DAYS = envint("DELIVERY_PACKAGE_DAYS", "7")
 
+# `seed_campaigns` creates the demo partner (widget key demo-<slug>, guessable) only when asked:
+# --demo-partner (`make run` passes it) or this.
+SEED_DEMO_PARTNER = envbool("SEED_DEMO_PARTNER", "0")
+
 # Retention (petitions/retention.py, `manage.py purge_expired`, run hourly by the worker).
 UNCONFIRMED_RETENTION_DAYS = envint("UNCONFIRMED_RETENTION_DAYS", "7")
 ANONYMISE_AFTER_DAYS = envint("ANONYMISE_AFTER_DAYS", "180")
 PURGE_INTERVAL_SECONDS = envint("PURGE_INTERVAL_SECONDS", "3600")
+# A signature's IP hash serves only the review of held signatures: erased after this many days
+# unless the signature is held (then when an organizer releases it).
+IP_HASH_RETENTION_DAYS = envint("IP_HASH_RETENTION_DAYS", "7")
 # Withdraw and data-copy links in every email to a signer.
 SIGNER_LINK_MAX_AGE = envint("SIGNER_LINK_MAX_AGE", str(90 * 24 * 3600))
 DATA_COPY_RATE = os.environ.get("DATA_COPY_RATE", "3/3600")

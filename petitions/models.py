@@ -504,3 +504,17 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class IpHashKey(models.Model):
+    """The random key of one UTC day's IP hashes, shared by every process and host.
+
+    Made on first use that day (petitions/ip_hashing.py) and deleted by purge_expired once the
+    day is over, so no hash of an earlier day can be recomputed, not even by us.
+    """
+
+    day = models.DateField(primary_key=True)
+    key = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

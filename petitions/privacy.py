@@ -28,6 +28,7 @@ def retention_days() -> dict[str, int]:
         "unconfirmed": settings.UNCONFIRMED_RETENTION_DAYS,
         "anonymise": settings.ANONYMISE_AFTER_DAYS,
         "links": settings.SIGNER_LINK_MAX_AGE // 86400,
+        "ip_hash": settings.IP_HASH_RETENTION_DAYS,
     }
 
 
@@ -74,9 +75,12 @@ def privacy_notice(campaign: Campaign) -> list[Section]:
             "Where your signature came from: the partner and its widget and the site that embedded it, if you signed on a partner’s site, and the source and reference of the link you followed, if it had any."
         ),
         _("Whether your signature is held for review before it is counted."),
-        _(
-            "A keyed hash of your IP address, never the address itself. The key changes every day, so hashes from different days cannot be linked."
-        ),
+        ngettext(
+            "A keyed hash of your IP address (of an IPv6 address, only its first 64 bits), never the address itself. The key is random, made anew each day and deleted within an hour after the day ends, so that afterwards nobody, us included, can work out your address from the hash or link hashes from different days. The hash is erased %(days)d day after you signed or, if your signature is held for review, once the review is over.",
+            "A keyed hash of your IP address (of an IPv6 address, only its first 64 bits), never the address itself. The key is random, made anew each day and deleted within an hour after the day ends, so that afterwards nobody, us included, can work out your address from the hash or link hashes from different days. The hash is erased %(days)d days after you signed or, if your signature is held for review, once the review is over.",
+            days["ip_hash"],
+        )
+        % {"days": days["ip_hash"]},
     ]
     recipients = [
         _(

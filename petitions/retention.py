@@ -8,6 +8,11 @@
   SHARED_SOURCE_MIN signers of the petition share) while their country, region, partner,
   widget, status, review flag and counted state stay, so the counts by country, region,
   partner and widget stay true. Its unconfirmed signatures are deleted.
+- A signature's IP hash is erased IP_HASH_RETENTION_DAYS after it was made, unless it is held
+  for review: then it stays until an organizer releases the signature (and is erased at the
+  next purge) or deletes it. Review is all it is kept for; the rate limits have their own
+  counters, which end with their windows.
+- The random keys of the IP hashes of past UTC days are deleted (petitions/ip_hashing.py).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from petitions.ip_hashing import delete_past_keys
 from petitions.models import Petition
 from petitions.throttle import delete_expired_counters
 from petitions.tokens import purge_used_nonces
@@ -68,11 +74,23 @@ FROM doomed WHERE s.id = doomed.id
 RETURNING s.petition_id
 """
 
+# Row locks skipped: a signature being confirmed or released right now loses its hash next hour.
+_ERASE_IP_HASHES = """
+UPDATE petitions_signature SET ip_hash = ''
+WHERE id IN (
+    SELECT id FROM petitions_signature
+    WHERE ip_hash <> '' AND held_reason = '' AND created_at < %s
+    FOR UPDATE SKIP LOCKED
+)
+"""
+
 
 @dataclass
 class PurgeReport:
     unconfirmed_deleted: Counter = field(default_factory=Counter)  # petition slug -> rows
     anonymised: Counter = field(default_factory=Counter)
+    ip_hashes_erased: int = 0
+    ip_hash_keys_deleted: int = 0
     rate_counters_deleted: int = 0
     used_nonces_deleted: int = 0
 
@@ -84,6 +102,8 @@ class PurgeReport:
         lines += [
             f"{slug}: anonymised {n} signature(s)" for slug, n in sorted(self.anonymised.items())
         ]
+        lines.append(f"erased the IP hash of {self.ip_hashes_erased} signature(s)")
+        lines.append(f"deleted {self.ip_hash_keys_deleted} IP hash key(s) of past days")
         lines.append(f"deleted {self.rate_counters_deleted} expired rate counter(s)")
         lines.append(f"deleted {self.used_nonces_deleted} spent widget form token(s)")
         return lines
@@ -111,9 +131,10 @@ def anonymisable_petitions(*, now: datetime.datetime) -> list[Petition]:
 def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
     """Delete expired unconfirmed signatures and anonymise those of finished petitions.
 
-    Side effects: DELETE and UPDATE of signatures and consents, DELETE of rate counters and of
-    the nonces of widget form tokens that have expired anyway;
-    one log line per petition touched.
+    Side effects: DELETE and UPDATE of signatures and consents, UPDATE of signatures whose IP
+    hash is no longer needed, DELETE of the IP hash keys of past days, of rate counters and of
+    the nonces of widget form tokens that have expired anyway; one log line per petition
+    touched.
     """
     now = now or timezone.now()
     report = PurgeReport()
@@ -132,6 +153,11 @@ def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
             )
             if n := len(cursor.fetchall()):
                 report.anonymised[petition.slug] += n
+    hashes_cutoff = now - datetime.timedelta(days=settings.IP_HASH_RETENTION_DAYS)
+    with connection.cursor() as cursor:
+        cursor.execute(_ERASE_IP_HASHES, [hashes_cutoff])
+        report.ip_hashes_erased = cursor.rowcount
+    report.ip_hash_keys_deleted = delete_past_keys(today=now.astimezone(datetime.UTC).date())
     report.rate_counters_deleted = delete_expired_counters()
     report.used_nonces_deleted = purge_used_nonces()
     for line in report.lines():

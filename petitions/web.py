@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
 import hashlib
-import hmac
 import ipaddress
 import logging
 
@@ -13,6 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
+
+from petitions.ip_hashing import hash_address
 
 logger = logging.getLogger(__name__)
 
@@ -94,15 +94,9 @@ def _warn_proxy_mismatch(message: str, *args: object) -> None:
 
 
 def client_ip_hash(request: HttpRequest) -> str:
-    """A keyed hash of the client address; the key changes every UTC day, the address is never kept."""
-    day = datetime.datetime.now(datetime.UTC).date().isoformat()
-    key = _ip_hash_key(settings.SECRET_KEY, day)
-    return hmac.new(key, client_ip(request).encode(), hashlib.sha256).hexdigest()
-
-
-@functools.lru_cache(maxsize=4)
-def _ip_hash_key(secret: str, day: str) -> bytes:
-    return hmac.new(secret.encode(), f"ip-hash:{day}".encode(), hashlib.sha256).digest()
+    """A keyed hash of the client address (an IPv6 address by its /64) under the UTC day's
+    random key, which is deleted once the day is over (petitions/ip_hashing.py)."""
+    return hash_address(client_ip(request))
 
 
 def public(response: HttpResponse, max_age: int | None = None) -> HttpResponse:

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from campaign.catalogs import compile_catalogs
 from campaign.seeding import seed_launch_campaigns
-from petitions import consents
+from petitions import consents, ip_hashing
 from petitions.models import Petition
 
 compile_catalogs()
@@ -33,6 +33,8 @@ def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Each test rolls its consent texts back, so the per-process id cache must forget them.
     consents._text_ids.clear()
+    # Likewise the day's IP hash key, whose row each test rolls back.
+    ip_hashing.forget_cached_key()
 
 
 @pytest.fixture

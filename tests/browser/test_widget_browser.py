@@ -41,7 +41,7 @@ def site(transactional_db, settings):
     """The petition site on 127.0.0.1, seeded, sending mail to mail.outbox."""
     from pytest_django.live_server_helper import LiveServer
 
-    seed_launch_campaigns()
+    seed_launch_campaigns(demo_partner=True)
     server = LiveServer("127.0.0.1:0")
     settings.SITE_URL = server.url
     yield server.url

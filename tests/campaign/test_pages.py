@@ -63,14 +63,15 @@ def test_healthz_answers_without_the_database(client):
     assert (response.status_code, response.content) == (200, b"ok\n")
 
 
-def test_seeding_is_idempotent_and_keeps_edits(campaigns):
+def test_seeding_is_idempotent_and_keeps_edits(db):
     from campaign.models import CampaignTranslation, Partner
     from campaign.seeding import seed_launch_campaigns
     from petitions.models import Widget
 
+    seed_launch_campaigns(demo_partner=True)
     CampaignTranslation.objects.filter(language="en", campaign__slug=EU).update(title="Edited")
     before = (CampaignTranslation.objects.count(), Partner.objects.count(), Widget.objects.count())
-    seed_launch_campaigns()
+    seed_launch_campaigns(demo_partner=True)
     after = (CampaignTranslation.objects.count(), Partner.objects.count(), Widget.objects.count())
     assert after == before
     assert CampaignTranslation.objects.get(language="en", campaign__slug=EU).title == "Edited"

@@ -64,6 +64,7 @@ def test_privacy_notice_names_controller_retention_partners_and_rights(
     settings.CONTACT_EMAIL = "dpo@coalition.example"
     settings.UNCONFIRMED_RETENTION_DAYS = 3
     settings.ANONYMISE_AFTER_DAYS = 45
+    settings.IP_HASH_RETENTION_DAYS = 5
     page = notice(client, lang, slug)
     with translation.override(lang):
         expected = [
@@ -83,6 +84,12 @@ def test_privacy_notice_names_controller_retention_partners_and_rights(
                 45,
             )
             % {"days": 45},
+            ngettext(
+                "A keyed hash of your IP address (of an IPv6 address, only its first 64 bits), never the address itself. The key is random, made anew each day and deleted within an hour after the day ends, so that afterwards nobody, us included, can work out your address from the hash or link hashes from different days. The hash is erased %(days)d day after you signed or, if your signature is held for review, once the review is over.",
+                "A keyed hash of your IP address (of an IPv6 address, only its first 64 bits), never the address itself. The key is random, made anew each day and deleted within an hour after the day ends, so that afterwards nobody, us included, can work out your address from the hash or link hashes from different days. The hash is erased %(days)d days after you signed or, if your signature is held for review, once the review is over.",
+                5,
+            )
+            % {"days": 5},
             gettext(
                 "If you tick the box to hear from a partner organisation, that partner receives your name and email address, with the place, language and date of your signature. Partners you did not choose receive nothing about you."
             ),
@@ -96,19 +103,26 @@ def test_privacy_notice_names_controller_retention_partners_and_rights(
     if lang == "en":
         assert "deleted 3 days after you signed" in page
         assert "45 days after the later of the two dates" in page
+        assert "The hash is erased 5 days after you signed" in page
+    else:
+        assert "The key is random" not in page
 
 
 def test_privacy_notice_numbers_follow_the_settings(client, campaigns, settings):
     settings.UNCONFIRMED_RETENTION_DAYS = 1
     settings.ANONYMISE_AFTER_DAYS = 30
+    settings.IP_HASH_RETENTION_DAYS = 1
     page = notice(client, "en", EU)
     assert "it is deleted 1 day after you signed." in page
     assert "30 days after the later of the two dates" in page
+    assert "The hash is erased 1 day after you signed or" in page
     settings.UNCONFIRMED_RETENTION_DAYS = 14
     settings.ANONYMISE_AFTER_DAYS = 365
+    settings.IP_HASH_RETENTION_DAYS = 21
     page = notice(client, "en", EU)
     assert "it is deleted 14 days after you signed." in page
     assert "365 days after the later of the two dates" in page
+    assert "The hash is erased 21 days after you signed or" in page
     assert "7 days" not in page
 
 

@@ -11,7 +11,14 @@ from django_tasks_db.models import DBTaskResult
 from petitions.confirmation import confirm_signature
 from petitions.consents import consent_text_id
 from petitions.counting import flush_counts, petition_counts
-from petitions.models import Consent, RateCounter, Signature, SignatureStatus, UsedFormNonce
+from petitions.models import (
+    Consent,
+    HeldReason,
+    RateCounter,
+    Signature,
+    SignatureStatus,
+    UsedFormNonce,
+)
 from petitions.retention import purge_expired
 from petitions.tasks import schedule_purge
 from tests.conftest import run_queued_tasks
@@ -153,6 +160,8 @@ def test_purge_expired_command_logs_what_it_did(br_petition, caplog, settings):
         call_command("purge_expired", stdout=out)
     assert out.getvalue().splitlines() == [
         "tiremeurostodasuamira: deleted 1 unconfirmed signature(s)",
+        "erased the IP hash of 0 signature(s)",
+        "deleted 0 IP hash key(s) of past days",
         "deleted 1 expired rate counter(s)",
         "deleted 1 spent widget form token(s)",
     ]
@@ -231,3 +240,29 @@ def test_anonymisation_clears_link_attribution_and_keeps_partner_widget_and_shar
         ("newsletter", "", "", False, False, partner.pk, widget.pk),
         ("newsletter", "", "", False, False, partner.pk, widget.pk),
     ]
+
+
+def test_ip_hash_is_erased_after_its_retention_period_unless_held_for_review(br_petition, settings):
+    settings.IP_HASH_RETENTION_DAYS = 7
+    settings.UNCONFIRMED_RETENTION_DAYS = 10
+    add(br_petition, "old-confirmed@example.org", age_days=8, confirmed=True)
+    add(br_petition, "old-pending@example.org", age_days=8)
+    add(br_petition, "young@example.org", age_days=6, confirmed=True)
+    held = add(
+        br_petition, "held@example.org", age_days=8, confirmed=True, held_reason=HeldReason.RATE_IP
+    )
+
+    report = purge_expired()
+
+    assert report.ip_hashes_erased == 2
+    assert dict(Signature.objects.values_list("email", "ip_hash")) == {
+        "old-confirmed@example.org": "",
+        "old-pending@example.org": "",
+        "young@example.org": "f" * 64,
+        "held@example.org": "f" * 64,
+    }
+    # Released by an organizer, the held signature loses its hash at the next purge.
+    Signature.objects.filter(pk=held.pk).update(held_reason=HeldReason.NONE)
+    assert purge_expired().ip_hashes_erased == 1
+    held.refresh_from_db()
+    assert held.ip_hash == ""

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from campaign.models import Partner
+from campaign.seeding import seed_launch_campaigns
 from petitions import throttle
 from petitions.models import Consent, HeldReason, Signature, Widget
 from petitions.tokens import WIDGET_SALT
@@ -30,6 +31,12 @@ BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
 DEMO_BR = f"demo-{BR}"
 DEMO_EU = f"demo-{EU}"
+
+
+@pytest.fixture
+def campaigns(db):
+    """The launch campaigns with their demo partners, which this file's tests embed."""
+    return {c.slug: c for c in seed_launch_campaigns(demo_partner=True)}
 
 
 def gzipped_size(data: bytes) -> int:
