@@ -117,9 +117,10 @@ class Server:
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "LOG_LEVEL": "WARNING",
-            # The load comes from one address and one mail domain, but stands for many people
-            # who take more than a few seconds to fill the form: no abuse hold should trip.
-            "MIN_FILL_SECONDS": "0",
+            # The widget-frame scenario frames the demo partner's widget.
+            "SEED_DEMO_PARTNER": "1",
+            # The load comes from one address and one mail domain, but stands for many people:
+            # no abuse hold should trip.
             "RATE_LIMIT_IP": "100000000/60",
             "RATE_LIMIT_DOMAIN": "100000000/60",
             **(env or {}),
