@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 
 from campaign.mailconfig import anymail_settings, mail_transport
+from campaign.private_files import make_private, private_dir, write_private_once
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -38,11 +39,11 @@ def envsecret(name: str, default: str | None = None) -> str | None:
 
 
 def local_secret_key() -> str:
-    """A random key kept in var/, so a laptop needs no configuration and keeps sessions."""
+    """A random key kept in var/ (0700, the file 0600), so a laptop needs no configuration."""
+    private_dir(VAR_DIR)
     path = VAR_DIR / "secret_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
+    if not write_private_once(path, secrets.token_urlsafe(50).encode()):
+        make_private(path)  # one written before files were made private
     return path.read_text().strip()
 
 
