@@ -202,6 +202,12 @@ EMAIL_USE_TLS = MAIL_TRANSPORT.use_tls
 EMAIL_USE_SSL = MAIL_TRANSPORT.use_ssl
 EMAIL_TIMEOUT = MAIL_TRANSPORT.timeout
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
+# With DEBUG=0, mail that only reaches the console and files stops `check --deploy`, gunicorn and
+# `make serve` (campaign/checks.py) unless this is on: a benchmark or a demo, never real signers.
+ALLOW_CONSOLE_MAIL = envbool("ALLOW_CONSOLE_MAIL", "0")
+# Mail files in EMAIL_FILE_PATH (they hold live confirm and withdraw links) are deleted by the
+# hourly purge after this many days.
+MAIL_FILE_DAYS = envint("MAIL_FILE_DAYS", "2")
 ANYMAIL = anymail_settings(os.environ)
 
 LANGUAGE_CODE = "en"
