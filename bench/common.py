@@ -115,6 +115,8 @@ class Server:
             "VAR_DIR": str(self.workdir),
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
+            # Mail to files with DEBUG=0 is refused unless opted in (campaign/checks.py).
+            "ALLOW_CONSOLE_MAIL": "1",
             "LOG_LEVEL": "WARNING",
             # The load comes from one address and one mail domain, but stands for many people
             # who take more than a few seconds to fill the form: no abuse hold should trip.

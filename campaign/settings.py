@@ -193,7 +193,7 @@ if TASK_BACKEND == "rq":
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 EMAIL_ESP = os.environ.get("EMAIL_ESP", "")
 MAIL_TRANSPORT = mail_transport(email_url=EMAIL_URL, esp=EMAIL_ESP)
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", MAIL_TRANSPORT.backend)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or MAIL_TRANSPORT.backend
 EMAIL_HOST = MAIL_TRANSPORT.host
 EMAIL_PORT = MAIL_TRANSPORT.port
 EMAIL_HOST_USER = MAIL_TRANSPORT.username
