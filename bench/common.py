@@ -116,6 +116,8 @@ class Server:
             "VAR_DIR": str(self.workdir),
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
+            # Mail to files with DEBUG=0 is refused unless opted in (campaign/checks.py).
+            "ALLOW_CONSOLE_MAIL": "1",
             "LOG_LEVEL": "WARNING",
             # The widget-frame scenario frames the demo partner's widget.
             "SEED_DEMO_PARTNER": "1",

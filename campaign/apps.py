@@ -6,4 +6,7 @@ class CampaignConfig(AppConfig):
     verbose_name = "Campaigns"
 
     def ready(self):
-        from campaign import accounts  # noqa: F401  (registers the rate-limit cache check)
+        from campaign import (
+            accounts,  # noqa: F401  (registers the rate-limit cache check)
+            checks,  # noqa: F401  (registers the mail transport check)
+        )

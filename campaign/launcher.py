@@ -196,14 +196,45 @@ class Child:
             self.process.kill()
 
 
+def envbool(name: str, default: str) -> bool:
+    """campaign.settings.envbool, read here before (and without) loading the settings."""
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
+def mail_refusal() -> str | None:
+    """Why this environment must not serve (DEBUG=0 without a real mail transport), or None."""
+    from campaign.mailconfig import backend_from_environ, undelivered_mail_error
+
+    return undelivered_mail_error(
+        debug=envbool("DEBUG", "0"),
+        backend=backend_from_environ(os.environ),
+        allow_console=envbool("ALLOW_CONSOLE_MAIL", "0"),
+    )
+
+
+def console_mail() -> bool:
+    from campaign.mailconfig import UNDELIVERING_BACKENDS, backend_from_environ
+
+    return backend_from_environ(os.environ) in UNDELIVERING_BACKENDS
+
+
 def main(mode: str) -> int:
+    os.environ.setdefault("DEBUG", "1" if mode == "run" else "0")
+    if refusal := mail_refusal():
+        print(f"Not starting: {refusal}", file=sys.stderr, flush=True)
+        return 2
+    if mode == "serve" and envbool("ALLOW_CONSOLE_MAIL", "0") and console_mail():
+        print(
+            "ALLOW_CONSOLE_MAIL=1: mail goes to the console and files only, fine for a "
+            "benchmark, never for real signers.",
+            flush=True,
+        )
     embedded = not os.environ.get("DATABASE_URL")
     if embedded:
         from campaign import embedded_db
 
         os.environ["DATABASE_URL"] = embedded_db.database_url()
         print(f"Embedded PostgreSQL running with data in {embedded_db.DATA_DIR}", flush=True)
-    os.environ.setdefault("DEBUG", "1" if mode == "run" else "0")
     port = os.environ.get("PORT", "8000")
     os.environ["PORT"] = port
     prepare(mode)

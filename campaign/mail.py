@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -19,16 +20,35 @@ from django.core.mail.backends.filebased import EmailBackend as FileBackend
 from django.utils import timezone
 from django_tasks.base import Task
 
+from campaign.private_files import open_private, private_dir
+
 logger = logging.getLogger(__name__)
 
 
+class PrivateFileBackend(FileBackend):
+    """Django's file backend, with EMAIL_FILE_PATH 0700 and each file 0600 (they hold live
+    confirm and withdraw links); the hourly purge deletes them after MAIL_FILE_DAYS."""
+
+    def __init__(self, *args, file_path=None, **kwargs):
+        path = Path(file_path or settings.EMAIL_FILE_PATH)
+        var_dir = Path(settings.VAR_DIR)
+        private_dir(path, root=var_dir if path.is_relative_to(var_dir) else None)
+        super().__init__(*args, file_path=str(path), **kwargs)
+
+    def open(self) -> bool:
+        if self.stream is None:
+            self.stream = open_private(self._get_filename(), append=True)
+            return True
+        return False
+
+
 class ConsoleAndFileBackend(BaseEmailBackend):
-    """Write every message to stdout and to a file in EMAIL_FILE_PATH (one file per process)."""
+    """Write every message to stdout and to a private file in EMAIL_FILE_PATH."""
 
     def __init__(self, fail_silently: bool = False, **kwargs):
         super().__init__(fail_silently=fail_silently)
         self.console = ConsoleBackend(fail_silently=fail_silently, **kwargs)
-        self.file = FileBackend(fail_silently=fail_silently, **kwargs)
+        self.file = PrivateFileBackend(fail_silently=fail_silently, **kwargs)
 
     def send_messages(self, email_messages):
         self.file.send_messages(email_messages)

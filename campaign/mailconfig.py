@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import pkgutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -21,6 +22,18 @@ DEFAULT_SMTP_TIMEOUT = 30.0
 EMAIL_URL_FORMS = (
     "smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465 (TLS), "
     "smtp://host:25 (plain) or console://"
+)
+# Backends that deliver nothing to anyone: with DEBUG=0 they need ALLOW_CONSOLE_MAIL=1.
+UNDELIVERING_BACKENDS = frozenset(
+    {
+        CONSOLE_BACKEND,
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "django.core.mail.backends.locmem.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+        "anymail.backends.console.EmailBackend",
+        "anymail.backends.test.EmailBackend",
+    }
 )
 # anymail backends that are aliases, test doubles or no longer supported by anymail itself:
 # they still work, but the README does not offer them.
@@ -50,6 +63,33 @@ def mail_transport(*, email_url: str, esp: str) -> MailTransport:
     if esp:
         return MailTransport(backend=esp_backend(esp))
     return parse_email_url(email_url or "console://")
+
+
+def backend_from_environ(environ: Mapping[str, str]) -> str:
+    """The EMAIL_BACKEND settings.py arrives at with these environment variables."""
+    return (
+        environ.get("EMAIL_BACKEND")
+        or (
+            mail_transport(email_url=environ.get("EMAIL_URL", ""), esp=environ.get("EMAIL_ESP", ""))
+        ).backend
+    )
+
+
+def undelivered_mail_error(*, debug: bool, backend: str, allow_console: bool) -> str | None:
+    """Why production mode must not start with ``backend``, or None when it may.
+
+    With DEBUG=0 a backend that delivers nothing (the default console and var/mail, an explicit
+    ``console://``, or EMAIL_BACKEND naming such a class) would print live confirm and withdraw
+    links into logs while signers wait in vain; only ALLOW_CONSOLE_MAIL=1 accepts that.
+    """
+    if debug or allow_console or backend not in UNDELIVERING_BACKENDS:
+        return None
+    return (
+        f"DEBUG is off but mail is not delivered to anyone ({backend} prints it on the console "
+        "or keeps it in files, with live confirm and withdraw links). Set EMAIL_URL "
+        "(smtp://user:password@host:587) or EMAIL_ESP with its ANYMAIL_* settings; for a "
+        "benchmark or a demo without real signers set ALLOW_CONSOLE_MAIL=1 (make serve does)."
+    )
 
 
 def esp_backend(esp: str) -> str:

@@ -14,6 +14,7 @@ import dj_database_url
 
 from campaign.country_names import country_name_overrides
 from campaign.mailconfig import anymail_settings, mail_transport
+from campaign.private_files import make_private, private_dir, write_private_once
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -39,11 +40,11 @@ def envsecret(name: str, default: str | None = None) -> str | None:
 
 
 def local_secret_key() -> str:
-    """A random key kept in var/, so a laptop needs no configuration and keeps sessions."""
+    """A random key kept in var/ (0700, the file 0600), so a laptop needs no configuration."""
+    private_dir(VAR_DIR)
     path = VAR_DIR / "secret_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
+    if not write_private_once(path, secrets.token_urlsafe(50).encode()):
+        make_private(path)  # one written before files were made private
     return path.read_text().strip()
 
 
@@ -197,7 +198,7 @@ if TASK_BACKEND == "rq":
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 EMAIL_ESP = os.environ.get("EMAIL_ESP", "")
 MAIL_TRANSPORT = mail_transport(email_url=EMAIL_URL, esp=EMAIL_ESP)
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", MAIL_TRANSPORT.backend)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or MAIL_TRANSPORT.backend
 EMAIL_HOST = MAIL_TRANSPORT.host
 EMAIL_PORT = MAIL_TRANSPORT.port
 EMAIL_HOST_USER = MAIL_TRANSPORT.username
@@ -206,6 +207,12 @@ EMAIL_USE_TLS = MAIL_TRANSPORT.use_tls
 EMAIL_USE_SSL = MAIL_TRANSPORT.use_ssl
 EMAIL_TIMEOUT = MAIL_TRANSPORT.timeout
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
+# With DEBUG=0, mail that only reaches the console and files stops `check --deploy`, gunicorn and
+# `make serve` (campaign/checks.py) unless this is on: a benchmark or a demo, never real signers.
+ALLOW_CONSOLE_MAIL = envbool("ALLOW_CONSOLE_MAIL", "0")
+# Mail files in EMAIL_FILE_PATH (they hold live confirm and withdraw links) are deleted by the
+# hourly purge after this many days.
+MAIL_FILE_DAYS = envint("MAIL_FILE_DAYS", "2")
 ANYMAIL = anymail_settings(os.environ)
 
 LANGUAGE_CODE = "en"

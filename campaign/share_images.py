@@ -14,6 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
 
+from campaign.private_files import private_dir
+
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 REGULAR = FONT_DIR / "DejaVuSans.ttf"
 BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
@@ -103,7 +105,8 @@ def share_image(*, slug: str, language: str, hashtag: str, title: str, call: str
     except FileNotFoundError:
         pass
     data = draw_share_image(hashtag=hashtag, title=title, call=call)
-    folder.mkdir(parents=True, exist_ok=True)
+    # Public images, but the first write may create VAR_DIR, which must be private (0700).
+    private_dir(folder, root=Path(settings.VAR_DIR))
     with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as tmp:
         tmp.write(data)
     os.replace(tmp.name, path)

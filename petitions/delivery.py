@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from campaign.content import campaign_translation
 from campaign.l10n import babel_locale, format_date, format_number
 from campaign.models import RegionKind
+from campaign.private_files import open_private, private_dir
 from petitions.counting import PetitionCounts, petition_counts
 from petitions.exports.base import UTF8_BOM, neutralise, new_pdf
 from petitions.exports.exporters import SignerList, stream_rows
@@ -74,6 +75,11 @@ EU_MEMBER_STATES = (
 
 def deliveries_dir() -> Path:
     return Path(settings.VAR_DIR) / "deliveries"
+
+
+def private_deliveries_dir() -> Path:
+    """``VAR_DIR/deliveries``, created (or tightened to) 0700 with VAR_DIR itself."""
+    return private_dir(deliveries_dir(), root=Path(settings.VAR_DIR))
 
 
 def request_delivery_package(*, petition: Petition, requested_by) -> DeliveryPackage:
@@ -199,8 +205,7 @@ def build_package(*, package_id: int) -> DeliveryPackage | None:
         return None
     package = DeliveryPackage.objects.select_related("petition__campaign").get(pk=package_id)
     petition = package.petition
-    directory = deliveries_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = private_deliveries_dir()
     name = f"{petition.slug}-delivery-{package.pk}-{timezone.now():%Y%m%d-%H%M%S}.zip"
     partial = directory / (name + ".part")
     try:
@@ -256,7 +261,11 @@ def write_package(
     sort_key = collator().sort_key
     sql, params = _places_sql(petition)
     done = 0
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    # The ZIP lists signers by name: private (0600) from its first byte, wherever it is written.
+    with (
+        open_private(path) as stream,
+        zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
+    ):
         with translation.override(overall):
             zf.writestr("summary.csv", _summary_csv(petition=petition, facts=facts))
             zf.writestr(

@@ -1,6 +1,8 @@
 """Keeping signer data no longer than needed: `manage.py purge_expired` calls ``purge_expired``.
 
 - Unconfirmed signatures are deleted UNCONFIRMED_RETENTION_DAYS after they were made.
+- Mail kept as files (the console backend's copies in EMAIL_FILE_PATH, with live confirm and
+  withdraw links) is deleted MAIL_FILE_DAYS after it was written.
 - Once a petition has closed and been delivered, ANONYMISE_AFTER_DAYS after the later of the
   two its signatures lose everything that identifies a person (name, email, postal code,
   IP hash, consents, link ids, opt-ins, and the attribution a link or an embedding page could
@@ -19,8 +21,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -32,6 +36,10 @@ from petitions.throttle import delete_expired_counters
 from petitions.tokens import purge_used_nonces
 
 logger = logging.getLogger(__name__)
+
+# The names Django's file mail backend gives its files (timestamp and a number): nothing else in
+# EMAIL_FILE_PATH, which an operator may point anywhere, is ever deleted.
+MAIL_FILE_NAME = re.compile(r"\d{8}-\d{6}-\d+\.log")
 
 # Lock the doomed rows first, so a signer confirming at this moment waits and then finds
 # nothing, instead of confirming a row whose consents are already gone.
@@ -93,6 +101,7 @@ class PurgeReport:
     ip_hash_keys_deleted: int = 0
     rate_counters_deleted: int = 0
     used_nonces_deleted: int = 0
+    mail_files_deleted: int = 0
 
     def lines(self) -> list[str]:
         lines = [
@@ -106,6 +115,7 @@ class PurgeReport:
         lines.append(f"deleted {self.ip_hash_keys_deleted} IP hash key(s) of past days")
         lines.append(f"deleted {self.rate_counters_deleted} expired rate counter(s)")
         lines.append(f"deleted {self.used_nonces_deleted} spent widget form token(s)")
+        lines.append(f"deleted {self.mail_files_deleted} mail file(s)")
         return lines
 
 
@@ -128,13 +138,34 @@ def anonymisable_petitions(*, now: datetime.datetime) -> list[Petition]:
     )
 
 
+def delete_old_mail_files(*, now: datetime.datetime) -> int:
+    """Delete mail files in EMAIL_FILE_PATH last written over MAIL_FILE_DAYS ago; how many.
+
+    Side effect: files removed from EMAIL_FILE_PATH.
+    """
+    folder = Path(settings.EMAIL_FILE_PATH)
+    cutoff = (now - datetime.timedelta(days=settings.MAIL_FILE_DAYS)).timestamp()
+    try:
+        entries = list(folder.iterdir())
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for path in entries:
+        if not MAIL_FILE_NAME.fullmatch(path.name) or not path.is_file():
+            continue
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+
+
 def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
     """Delete expired unconfirmed signatures and anonymise those of finished petitions.
 
     Side effects: DELETE and UPDATE of signatures and consents, UPDATE of signatures whose IP
     hash is no longer needed, DELETE of the IP hash keys of past days, of rate counters and of
-    the nonces of widget form tokens that have expired anyway; one log line per petition
-    touched.
+    the nonces of widget form tokens that have expired anyway, mail files deleted; one log line
+    per petition touched.
     """
     now = now or timezone.now()
     report = PurgeReport()
@@ -160,6 +191,7 @@ def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
     report.ip_hash_keys_deleted = delete_past_keys(today=now.astimezone(datetime.UTC).date())
     report.rate_counters_deleted = delete_expired_counters()
     report.used_nonces_deleted = purge_used_nonces()
+    report.mail_files_deleted = delete_old_mail_files(now=now)
     for line in report.lines():
         logger.info("purge_expired: %s", line)
     return report

@@ -18,7 +18,7 @@ compile_catalogs()
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -31,6 +31,8 @@ def _test_settings(settings):
     settings.PAGE_CACHE_SECONDS = 0
     settings.CAMPAIGN_CACHE_SECONDS = 0
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The hourly purge deletes old mail files: never the developer's own var/mail.
+    settings.EMAIL_FILE_PATH = tmp_path_factory.getbasetemp() / "mail"
     # Each test rolls its consent texts back, so the per-process id cache must forget them.
     consents._text_ids.clear()
     # Likewise the day's IP hash key, whose row each test rolls back.

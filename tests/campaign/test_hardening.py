@@ -135,6 +135,8 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         "SECRET_KEY": "k3y-" + "x7Qp9" * 12,
         "VAR_DIR": str(tmp_path),
         "ANYMAIL_WEBHOOK_SECRET": "hooks:secret",
+        # Production sends mail (console mail is an error with DEBUG=0: campaign.E001).
+        "EMAIL_URL": "smtps://petitions:secret@smtp.example.org:465",
         # Production shares rate limits and the cache through Redis (the check only reads it).
         "REDIS_URL": "redis://127.0.0.1:6379/15",
         # TLS ends at the guide's reverse proxy (docs/DEPLOYMENT.md).

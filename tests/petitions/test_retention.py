@@ -1,6 +1,7 @@
 """purge_expired: deletes and anonymises exactly what it should, keeps what it must."""
 
 import datetime
+import os
 from io import StringIO
 
 import pytest
@@ -164,6 +165,7 @@ def test_purge_expired_command_logs_what_it_did(br_petition, caplog, settings):
         "deleted 0 IP hash key(s) of past days",
         "deleted 1 expired rate counter(s)",
         "deleted 1 spent widget form token(s)",
+        "deleted 0 mail file(s)",
     ]
     assert "purge_expired: tiremeurostodasuamira: deleted 1 unconfirmed signature(s)" in caplog.text
     assert list(RateCounter.objects.values_list("key", flat=True)) == ["live"]
@@ -266,3 +268,36 @@ def test_ip_hash_is_erased_after_its_retention_period_unless_held_for_review(br_
     assert purge_expired().ip_hashes_erased == 1
     held.refresh_from_db()
     assert held.ip_hash == ""
+
+
+def test_purge_deletes_mail_files_older_than_mail_file_days_and_nothing_else(
+    db, settings, tmp_path
+):
+    settings.EMAIL_FILE_PATH = tmp_path
+    settings.MAIL_FILE_DAYS = 2
+    now = timezone.now()
+    ages = {
+        "20240101-120000-140230.log": 3,  # written 3 days ago: holds live links, goes
+        "20240102-120000-140231.log": 1,  # written yesterday: kept
+        "notes.log": 30,  # not a name the mail backend writes: never touched
+    }
+    for name, days in ages.items():
+        (tmp_path / name).write_text("https://x.example/confirm/t0ken/")
+        stamp = (now - days * DAY).timestamp()
+        os.utime(tmp_path / name, (stamp, stamp))
+    folder = tmp_path / "20240103-120000-140232.log"  # a folder, however named and old: kept
+    folder.mkdir()
+    old = (now - 3 * DAY).timestamp()
+    os.utime(folder, (old, old))
+    report = purge_expired(now=now)
+    assert report.mail_files_deleted == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "20240102-120000-140231.log",
+        "20240103-120000-140232.log",
+        "notes.log",
+    ]
+
+
+def test_purge_without_a_mail_folder_deletes_nothing(db, settings, tmp_path):
+    settings.EMAIL_FILE_PATH = tmp_path / "never-created"
+    assert purge_expired().mail_files_deleted == 0

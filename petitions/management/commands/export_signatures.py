@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from campaign.private_files import open_private
 from petitions.exports import EXPORTERS, write_export
 from petitions.models import Petition
 
@@ -45,7 +46,8 @@ class Command(BaseCommand):
                     petition=petition, identifier=identifier, fmt=fmt, stream=sys.stdout.buffer
                 )
             else:
-                with open(output, "wb") as stream:
+                # Signer data: the file is created 0600 wherever the operator puts it.
+                with open_private(output) as stream:
                     rows = write_export(
                         petition=petition, identifier=identifier, fmt=fmt, stream=stream
                     )
