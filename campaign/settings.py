@@ -257,6 +257,9 @@ FORM_TOKEN_WINDOW = envint("FORM_TOKEN_WINDOW", "3600")
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "30")
 EMAIL_RETRY_DELAYS = [10, 60, 300, 1800, 7200]
 WEBHOOK_RETRY_DELAYS = [30, 120, 600, 3600, 6 * 3600, 24 * 3600]
+# Partner webhooks go to public addresses only; networks listed here (CIDR, comma-separated)
+# are allowed too, e.g. a receiver on the organisation's own private network.
+WEBHOOK_ALLOWED_NETWORKS = envlist("WEBHOOK_ALLOWED_NETWORKS", "")
 # Delivery packages (ZIPs for legislators) are kept this many days, then deleted.
 DELIVERY_PACKAGE_DAYS = envint("DELIVERY_PACKAGE_DAYS", "7")
 
