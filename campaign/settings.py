@@ -324,8 +324,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
-        # https: because the Mastodon share form redirects to the supporter's own server.
-        "form-action": ["'self'", "https:"],
+        # The Mastodon share form submits here; its server is reached by a plain link.
+        "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
 }
