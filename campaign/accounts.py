@@ -88,13 +88,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_rate_limit_cache(app_configs, **kwargs):
-    """Login rate limits count in the default cache; a per-process cache lets attackers spread."""
+    """Login rate limits and used TOTP codes live in the default cache; a per-process cache
+    lets attackers spread their tries over the processes and replay a code."""
     backend = settings.CACHES["default"]["BACKEND"]
-    if backend.endswith(("LocMemCache", "DummyCache")):
+    if backend.endswith(("LocMemCache", "DummyCache", "FileBasedCache")):
         return [
             checks.Warning(
-                "Login rate limits use a per-process cache.",
-                hint="Set REDIS_URL so every process shares the allauth rate limits.",
+                "Login rate limits and TOTP one-time use are kept per process.",
+                hint="Use the database cache (the default without REDIS_URL) or set REDIS_URL.",
                 id="campaign.W001",
             )
         ]

@@ -155,12 +155,35 @@ if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = database(DATABASE_REPLICA_URL)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if REDIS_URL := os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+# Table of the database cache, made by `migrate` (campaign/apps.py runs createcachetable).
+DATABASE_CACHE_TABLE = "campaign_cache"
+
+
+def cache_settings(redis_url: str | None) -> dict:
+    """The shared "default" cache and the per-process "pages" cache.
+
+    "default" holds what every process must see alike: allauth's login rate limits and the
+    TOTP codes already used (allauth uses django.core.cache.cache). Redis when REDIS_URL is
+    set, else a PostgreSQL table, so several workers never count apart. "pages" is the public
+    pages' short server cache (PAGE_CACHE_SECONDS): local memory, the fastest on the hot path.
+    """
+    if redis_url:
+        default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    else:
+        default = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            # Never cull live rate-limit counters, whatever number of keys an attacker makes.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    return {
+        "default": default,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+REDIS_URL = os.environ.get("REDIS_URL")
+CACHES = cache_settings(REDIS_URL)
 
 # Seconds the public campaign page and API are kept in this server's cache (0 turns it off).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "5")
@@ -378,7 +401,7 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = envint("ACCOUNT_REAUTHENTICATION_TIMEOUT", "600")
 # Anyone may sign up only when this is on; otherwise only people holding an invitation.
 ACCOUNT_SIGNUP_OPEN = envbool("ACCOUNT_SIGNUP_OPEN", "0")
-# Counted in the default cache: set REDIS_URL in production so every process shares them.
+# Counted in the default cache (Redis, else PostgreSQL), which every process shares.
 ACCOUNT_RATE_LIMITS = {
     "login": os.environ.get("RATE_LIMIT_LOGIN", "30/m/ip"),
     "login_failed": os.environ.get("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
