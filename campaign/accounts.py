@@ -100,3 +100,19 @@ def check_rate_limit_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_mfa_encryption_key(app_configs, **kwargs):
+    """TOTP secrets need a key of their own: one derived from SECRET_KEY changes with it."""
+    if not settings.MFA_ENCRYPTION_KEY:
+        return [
+            checks.Warning(
+                "MFA_ENCRYPTION_KEY is not set: TOTP secrets are encrypted with a key derived "
+                "from SECRET_KEY.",
+                hint="Set MFA_ENCRYPTION_KEY (or MFA_ENCRYPTION_KEY_FILE) to a long random "
+                "value kept outside the database and its backups; see docs/SECURITY.md.",
+                id="campaign.W002",
+            )
+        ]
+    return []

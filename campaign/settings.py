@@ -414,6 +414,12 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are encrypted with this key (campaign/mfa_secrets.py),
+# kept outside the database; unset, a key derived from SECRET_KEY (fine on a laptop, and
+# `check --deploy` warns). Old keys in the fallbacks still decrypt during a rotation.
+MFA_ADAPTER = "campaign.mfa_secrets.MFAAdapter"
+MFA_ENCRYPTION_KEY = envsecret("MFA_ENCRYPTION_KEY", "")
+MFA_ENCRYPTION_KEY_FALLBACKS = envlist("MFA_ENCRYPTION_KEY_FALLBACKS", "")
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Petitions")
 # Exporting personal data needs a TOTP check no older than this many seconds.
 EXPORT_MFA_MAX_AGE = envint("EXPORT_MFA_MAX_AGE", "600")
