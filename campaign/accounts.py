@@ -16,8 +16,10 @@ from django.urls import reverse
 
 from campaign.mail import enqueue_prepared
 
-# Every authenticated request below these paths needs an active TOTP authenticator.
-MFA_PROTECTED_PREFIXES = ("/organize/", "/partner/", "/admin/")
+# Every authenticated request to a view in these URL namespaces needs an active TOTP
+# authenticator. Decided on the resolved view, never on the path, so a SCRIPT_NAME prefix
+# (the site mounted under /petitions/, say) cannot move an area out of reach of the check.
+MFA_PROTECTED_NAMESPACES = frozenset({"organize", "partner", "admin"})
 INVITATION_SESSION_KEY = "campaign_invitation_key"
 
 
@@ -30,23 +32,31 @@ def mfa_setup_redirect(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
 
 
-def MfaRequiredMiddleware(get_response):
-    """Send signed-in accounts without TOTP to its setup before any organizer, partner or admin page.
+class MfaRequiredMiddleware:
+    """Send signed-in accounts without TOTP to its setup before any organizer, partner or admin view.
 
-    The path is checked before ``request.user``, so public pages never touch the session
-    (no cookie, no ``Vary: Cookie``). Anonymous requests pass: those views ask for a login.
+    Runs once the URL is resolved (``process_view``) and decides by the view's namespace, so the
+    check holds whatever prefix the site is mounted under. The namespace is checked before
+    ``request.user``, so public pages never touch the session (no cookie, no ``Vary: Cookie``).
+    Anonymous requests pass: those views ask for a login.
     """
 
-    def middleware(request: HttpRequest) -> HttpResponse:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        match = request.resolver_match
         if (
-            request.path.startswith(MFA_PROTECTED_PREFIXES)
+            match is not None
+            and MFA_PROTECTED_NAMESPACES.intersection(match.namespaces)
             and request.user.is_authenticated
             and not has_active_totp(request.user)
         ):
             return mfa_setup_redirect(request)
-        return get_response(request)
-
-    return middleware
+        return None
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -78,14 +88,31 @@ class AccountAdapter(DefaultAccountAdapter):
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_rate_limit_cache(app_configs, **kwargs):
-    """Login rate limits count in the default cache; a per-process cache lets attackers spread."""
+    """Login rate limits and used TOTP codes live in the default cache; a per-process cache
+    lets attackers spread their tries over the processes and replay a code."""
     backend = settings.CACHES["default"]["BACKEND"]
-    if backend.endswith(("LocMemCache", "DummyCache")):
+    if backend.endswith(("LocMemCache", "DummyCache", "FileBasedCache")):
         return [
             checks.Warning(
-                "Login rate limits use a per-process cache.",
-                hint="Set REDIS_URL so every process shares the allauth rate limits.",
+                "Login rate limits and TOTP one-time use are kept per process.",
+                hint="Use the database cache (the default without REDIS_URL) or set REDIS_URL.",
                 id="campaign.W001",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_mfa_encryption_key(app_configs, **kwargs):
+    """TOTP secrets need a key of their own: one derived from SECRET_KEY changes with it."""
+    if not settings.MFA_ENCRYPTION_KEY:
+        return [
+            checks.Warning(
+                "MFA_ENCRYPTION_KEY is not set: TOTP secrets are encrypted with a key derived "
+                "from SECRET_KEY.",
+                hint="Set MFA_ENCRYPTION_KEY (or MFA_ENCRYPTION_KEY_FILE) to a long random "
+                "value kept outside the database and its backups; see docs/SECURITY.md.",
+                id="campaign.W002",
             )
         ]
     return []

@@ -161,12 +161,35 @@ if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = database(DATABASE_REPLICA_URL)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if REDIS_URL := os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+# Table of the database cache, made by `migrate` (campaign/apps.py runs createcachetable).
+DATABASE_CACHE_TABLE = "campaign_cache"
+
+
+def cache_settings(redis_url: str | None) -> dict:
+    """The shared "default" cache and the per-process "pages" cache.
+
+    "default" holds what every process must see alike: allauth's login rate limits and the
+    TOTP codes already used (allauth uses django.core.cache.cache). Redis when REDIS_URL is
+    set, else a PostgreSQL table, so several workers never count apart. "pages" is the public
+    pages' short server cache (PAGE_CACHE_SECONDS): local memory, the fastest on the hot path.
+    """
+    if redis_url:
+        default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    else:
+        default = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            # Never cull live rate-limit counters, whatever number of keys an attacker makes.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    return {
+        "default": default,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+REDIS_URL = os.environ.get("REDIS_URL")
+CACHES = cache_settings(REDIS_URL)
 
 # Seconds the public campaign page and API are kept in this server's cache (0 turns it off).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "5")
@@ -272,6 +295,9 @@ FORM_TOKEN_WINDOW = envint("FORM_TOKEN_WINDOW", "3600")
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "30")
 EMAIL_RETRY_DELAYS = [10, 60, 300, 1800, 7200]
 WEBHOOK_RETRY_DELAYS = [30, 120, 600, 3600, 6 * 3600, 24 * 3600]
+# Partner webhooks go to public addresses only; networks listed here (CIDR, comma-separated)
+# are allowed too, e.g. a receiver on the organisation's own private network.
+WEBHOOK_ALLOWED_NETWORKS = envlist("WEBHOOK_ALLOWED_NETWORKS", "")
 # Delivery packages (ZIPs for legislators) are kept this many days, then deleted.
 DELIVERY_PACKAGE_DAYS = envint("DELIVERY_PACKAGE_DAYS", "7")
 
@@ -343,8 +369,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
-        # https: because the Mastodon share form redirects to the supporter's own server.
-        "form-action": ["'self'", "https:"],
+        # The Mastodon share form submits here; its server is reached by a plain link.
+        "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
 }
@@ -397,7 +423,7 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = envint("ACCOUNT_REAUTHENTICATION_TIMEOUT", "600")
 # Anyone may sign up only when this is on; otherwise only people holding an invitation.
 ACCOUNT_SIGNUP_OPEN = envbool("ACCOUNT_SIGNUP_OPEN", "0")
-# Counted in the default cache: set REDIS_URL in production so every process shares them.
+# Counted in the default cache (Redis, else PostgreSQL), which every process shares.
 ACCOUNT_RATE_LIMITS = {
     "login": os.environ.get("RATE_LIMIT_LOGIN", "30/m/ip"),
     "login_failed": os.environ.get("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
@@ -410,6 +436,12 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are encrypted with this key (campaign/mfa_secrets.py),
+# kept outside the database; unset, a key derived from SECRET_KEY (fine on a laptop, and
+# `check --deploy` warns). Old keys in the fallbacks still decrypt during a rotation.
+MFA_ADAPTER = "campaign.mfa_secrets.MFAAdapter"
+MFA_ENCRYPTION_KEY = envsecret("MFA_ENCRYPTION_KEY", "")
+MFA_ENCRYPTION_KEY_FALLBACKS = envlist("MFA_ENCRYPTION_KEY_FALLBACKS", "")
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Petitions")
 # Exporting personal data needs a TOTP check no older than this many seconds.
 EXPORT_MFA_MAX_AGE = envint("EXPORT_MFA_MAX_AGE", "600")

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ from petitions.forms import HONEYPOT_FIELD, ResendForm, SignatureForm, signer_fi
 from petitions.models import SignatureStatus
 from petitions.partners import partner_signature_count
 from petitions.rights import request_data_copy, request_rights_links, withdraw_signature
-from petitions.sharing import mastodon_share_url, share_links
+from petitions.sharing import mastodon_host, mastodon_share_url, share_links
 from petitions.signing import create_signature
 from petitions.tokens import (
     TokenProblem,
@@ -325,15 +325,23 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def share_mastodon(request: HttpRequest, slug: str) -> HttpResponse:
-    """Ask for the supporter's Mastodon server, then send them to its share page."""
+    """Ask for the supporter's Mastodon server, then show a link to its share page.
+
+    Never a redirect: the page names the server the link leads to, so a link to this page
+    with someone else's ``instance=`` cannot send a supporter elsewhere unawares.
+    """
     campaign = get_campaign(slug)
     context = campaign_context(request, campaign, "petitions:share_mastodon")
     instance = request.GET.get("instance", "")
     if instance:
-        url = settings.SITE_URL + reverse("campaign:detail", kwargs={"slug": slug})
-        target = mastodon_share_url(instance=instance, text=context["content"].share_text, url=url)
-        if target:
-            return private(redirect(target))
+        host = mastodon_host(instance)
+        if host:
+            url = settings.SITE_URL + reverse("campaign:detail", kwargs={"slug": slug})
+            context["host"] = host
+            context["target"] = mastodon_share_url(
+                host=host, text=context["content"].share_text, url=url
+            )
+            return private(render(request, "petitions/share_mastodon.html", context))
         context["error"] = _(
             "Please enter the address of your Mastodon server, like mastodon.social."
         )

@@ -8,7 +8,7 @@ import ipaddress
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
 
@@ -138,6 +138,7 @@ def served_from_cache(view=None, *, key_extra=None):
         if key_extra is not None:
             place += "\n" + key_extra(request)
         key = "page:" + hashlib.sha256(place.encode()).hexdigest()
+        cache = caches["pages"]  # local memory in every configuration (campaign/settings.py)
         if (hit := cache.get(key)) is not None:
             status, content, headers = hit
             response = HttpResponse(content, status=status)

@@ -56,6 +56,34 @@ def test_account_without_totp_is_sent_to_setup(client, no_mfa_organizer, signatu
         assert leaky not in response.content.decode()
 
 
+@pytest.fixture
+def script_prefix():
+    """The site mounted under /petitions/ (SCRIPT_NAME), as a WSGI server would set it."""
+    from django.urls import set_script_prefix
+
+    set_script_prefix("/petitions/")
+    yield "/petitions"
+    set_script_prefix("/")
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/petitions/signature/", "/partner/", f"/organize/{EU}/signers/"]
+)
+def test_account_without_totp_is_sent_to_setup_under_a_url_prefix(
+    client, no_mfa_organizer, signatures, script_prefix, path
+):
+    no_mfa_organizer.is_staff = no_mfa_organizer.is_superuser = True
+    no_mfa_organizer.save()
+    login(client, no_mfa_organizer, totp=False)
+    response = client.get(path, SCRIPT_NAME=script_prefix)
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"{script_prefix}{SETUP}?{urlencode({'next': script_prefix + path})}",
+    )
+    for leaky in LEAKY_NAMES + LEAKY_EMAILS:
+        assert leaky not in response.content.decode()
+
+
 def test_account_without_totp_can_set_it_up_and_then_enter(client, no_mfa_organizer, signatures):
     login(client, no_mfa_organizer, totp=False)
     # allauth asks for the password again before adding an authenticator.

@@ -1,11 +1,13 @@
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from petitions import webhooks
 from petitions.models import Signature, WebhookDelivery, WebhookStatus
 from petitions.tasks import deliver_webhook
 from tests.organize.conftest import login, make_user
@@ -16,20 +18,31 @@ BR = "tiremeurostodasuamira"
 
 
 class Receiver:
-    """A local webhook endpoint that answers 500 to its first ``failures`` requests."""
+    """A local webhook endpoint that answers 500 to its first ``failures`` requests, or
+    redirects every request to ``redirect_to``; it records every request, GET included."""
 
-    def __init__(self, failures: int = 0):
+    def __init__(self, failures: int = 0, redirect_to: str = ""):
         self.failures = failures
         self.requests: list[tuple[dict, bytes]] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.requests.append((dict(self.headers), body))
+                if redirect_to:
+                    self.send_response(302)
+                    self.send_header("Location", redirect_to)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 failed = len(receiver.requests) <= receiver.failures
                 self.send_response(500 if failed else 204)
+                self.send_header("Content-Length", "20")
                 self.end_headers()
+                self.wfile.write(b"internal-secret-body")
+
+            do_GET = do_POST
 
             def log_message(self, *args):
                 pass
@@ -45,11 +58,13 @@ class Receiver:
 
 
 @pytest.fixture
-def receivers():
+def receivers(settings):
+    """Local receivers; loopback counts as public for them unless ``allowed=False``."""
     started = []
 
-    def start(failures: int = 0) -> Receiver:
-        started.append(Receiver(failures))
+    def start(failures: int = 0, *, redirect_to: str = "", allowed: bool = True) -> Receiver:
+        settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"] if allowed else []
+        started.append(Receiver(failures, redirect_to))
         return started[-1]
 
     yield start
@@ -193,3 +208,153 @@ def test_partner_sees_its_delivery_log(client, br_petition, run_tasks, receivers
     delivery = WebhookDelivery.objects.get()
     assert list(response.context["deliveries"]) == [delivery]
     assert str(delivery.event_id) in response.content.decode()
+
+
+class GuardedSocket(socket.socket):
+    """Records every outgoing connection and lets only loopback ones through, so a test can
+    prove that nothing was attempted, and no test ever reaches beyond this machine."""
+
+    attempts: list = []
+
+    def connect(self, address):
+        GuardedSocket.attempts.append(address[0])
+        if address[0] not in ("127.0.0.1", "::1"):
+            raise ConnectionRefusedError("test: no traffic beyond loopback")
+        return super().connect(address)
+
+
+@pytest.fixture
+def guarded_sockets(monkeypatch):
+    GuardedSocket.attempts = []
+    monkeypatch.setattr(socket, "socket", GuardedSocket)
+    return GuardedSocket.attempts
+
+
+def resolve_to(monkeypatch, address: str) -> None:
+    """Make partner host names (``*.partner.example``) resolve to ``address``."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if not str(host).endswith(".partner.example"):
+            return real(host, port, *args, **kwargs)
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sockaddr = (address, port, 0, 0) if ":" in address else (address, port)
+        return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", sockaddr)]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.10",
+        "169.254.169.254",
+        "100.64.0.1",
+        "::1",
+        "::ffff:127.0.0.1",
+        "fd00::1",
+        "fe80::1",
+        "64:ff9b::a9fe:a9fe",
+        "0.0.0.0",
+    ],
+)
+def test_webhook_to_an_internal_address_is_refused_without_connecting(
+    client, br_petition, run_tasks, receivers, guarded_sockets, monkeypatch, address
+):
+    hook = receivers(allowed=False)
+    port = hook.server.server_address[1]
+    resolve_to(monkeypatch, address)
+    widget = make_partner(
+        br_petition,
+        "Ours",
+        domains=["ours.example"],
+        webhook_url=f"http://hooks.partner.example:{port}/hook",
+    )
+    widget_sign(client, BR, widget.key, email="a@example.org", partner_opt_in="on")
+    confirm_all(client, run_tasks)
+    run_tasks()
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.last_status_code, delivery.last_error) == (
+        WebhookStatus.FAILED,
+        None,
+        "refused: not a public address",
+    )
+    assert (hook.requests, guarded_sockets) == ([], [])
+
+
+def test_webhook_to_a_loopback_ip_literal_is_refused(
+    client, br_petition, run_tasks, receivers, guarded_sockets
+):
+    hook = receivers(allowed=False)
+    widget = make_partner(br_petition, "Ours", domains=["ours.example"], webhook_url=hook.url)
+    widget_sign(client, BR, widget.key, email="a@example.org", partner_opt_in="on")
+    confirm_all(client, run_tasks)
+    run_tasks()
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.last_status_code, delivery.last_error) == (
+        None,
+        "refused: not a public address",
+    )
+    assert (hook.requests, guarded_sockets) == ([], [])
+
+
+def test_webhook_does_not_follow_a_redirect(
+    client, br_petition, run_tasks, receivers, guarded_sockets
+):
+    inside = receivers()
+    # The "public" receiver (loopback is allowed here) redirects to an address inside.
+    hook = receivers(redirect_to=inside.url)
+    widget = make_partner(br_petition, "Ours", domains=["ours.example"], webhook_url=hook.url)
+    widget_sign(client, BR, widget.key, email="a@example.org", partner_opt_in="on")
+    confirm_all(client, run_tasks)
+    run_tasks()
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.last_status_code, delivery.last_error) == (
+        WebhookStatus.FAILED,
+        302,
+        "HTTP 302",
+    )
+    # Each of the four attempts connected once, to the first receiver only.
+    assert (len(hook.requests), inside.requests, guarded_sockets) == (4, [], ["127.0.0.1"] * 4)
+
+
+def test_partner_dashboard_shows_no_detail_of_an_internal_target(
+    client, br_petition, run_tasks, receivers
+):
+    from campaign.models import PartnerMembership
+
+    hook = receivers(failures=100, allowed=False)
+    widget = make_partner(br_petition, "Ours", domains=["ours.example"], webhook_url=hook.url)
+    widget_sign(client, BR, widget.key, email="a@example.org", partner_opt_in="on")
+    confirm_all(client, run_tasks)
+    run_tasks()
+    user = make_user("m@example.org")
+    PartnerMembership.objects.create(user=user, partner=widget.partner)
+    login(client, user)
+    page = client.get(f"/partner/{widget.partner.pk}/").content.decode()
+    assert "refused: not a public address" in page
+    for detail in ("500", "internal-secret-body"):
+        assert detail not in page
+    assert hook.requests == []
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.215.14", True),
+        ("2a00:1450:4001:80b::200e", True),
+        ("127.0.0.1", False),
+        ("10.0.0.1", False),
+        ("172.16.5.4", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("::ffff:10.0.0.1", False),
+        ("fe80::1%eth0", False),
+        ("224.0.0.1", False),
+    ],
+)
+def test_is_public_address(settings, address, public):
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
+    assert webhooks.is_public_address(address) is public
