@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware import locale
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -61,17 +62,44 @@ def problem_page(request: HttpRequest, *, title: str, message: str, status: int)
     return response
 
 
+# C0 control characters and DEL, except tab, line feed and carriage return (text areas).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(params: QueryDict) -> QueryDict:
+    """``params`` itself when clean, else an immutable copy with control characters removed."""
+    if not any(
+        CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(v) for v in values)
+        for key, values in params.lists()
+    ):
+        return params
+    cleaned = QueryDict(mutable=True, encoding=params.encoding)
+    for key, values in params.lists():
+        cleaned.setlist(
+            CONTROL_CHARACTERS.sub("", key), [CONTROL_CHARACTERS.sub("", v) for v in values]
+        )
+    cleaned._mutable = False
+    return cleaned
+
+
 class PublicRequestMiddleware:
-    """Small bodies for public forms, and a readable page instead of an empty 405.
+    """Small bodies for public forms, no control characters in what views read, and a
+    readable page instead of an empty 405.
 
     Public forms have a handful of short fields; a larger body is refused before anything
-    reads it. Must come after LocaleMiddleware, so its pages are in the visitor's language.
+    reads it. Control characters (NUL and the rest of C0 but tab and line breaks) are removed
+    from every query parameter, and from the fields of a public url-encoded form: no person
+    types them, PostgreSQL refuses NUL in text (a 500, and a lost signature), and a view never
+    has to think of them. Multipart forms are left to the forms, whose CharFields refuse NUL.
+    Must come after LocaleMiddleware, so its pages are in the visitor's language.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("QUERY_STRING"):
+            request.GET = without_control_characters(request.GET)
         if request.method not in ("GET", "HEAD", "OPTIONS") and not request.path.startswith(
             NOT_PUBLIC_PREFIXES
         ):
@@ -88,6 +116,8 @@ class PublicRequestMiddleware:
                     ),
                     status=413,
                 )
+            if request.content_type == "application/x-www-form-urlencoded":
+                request.POST = without_control_characters(request.POST)
         response = self.get_response(request)
         if response.status_code == 405 and not response.content:
             allow = response.get("Allow", "")

@@ -326,6 +326,11 @@ RATE_LIMIT_DOMAIN = os.environ.get("RATE_LIMIT_DOMAIN", "20/600")
 # Petition-wide: far above a viral surge (the machine takes a few hundred a second), so only
 # a flood trips it.
 RATE_LIMIT_PETITION = os.environ.get("RATE_LIMIT_PETITION", "60000/60")
+# Confirmation emails per signature (so per address and petition) in a fixed window: the first
+# and two re-sends a day, however often the address is typed in (docs/SECURITY.md).
+CONFIRMATION_EMAIL_RATE = os.environ.get("CONFIRMATION_EMAIL_RATE", "3/86400")
+# Re-send requests (/resend/, signing again with a pending address) per client address.
+RATE_LIMIT_RESEND_IP = os.environ.get("RATE_LIMIT_RESEND_IP", "5/3600")
 # Large mailbox providers where many real signers share a domain: no per-domain limit there
 # (the per-address uniqueness and the per-IP limit still apply).
 RATE_LIMIT_DOMAIN_EXEMPT = envlist(

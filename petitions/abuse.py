@@ -17,7 +17,7 @@ from django.conf import settings
 
 from petitions.addresses import email_domain
 from petitions.models import HeldReason, Petition
-from petitions.throttle import RateCheck, hit, over_limits, rate_check
+from petitions.throttle import RateCheck, hit, over_limit, over_limits, parse_rate, rate_check
 
 # Held for these reasons, the confirmation email is not sent: only a bot fills the honeypot
 # (hidden from people and from browsers' autofill). A person who was held anyway can still ask
@@ -152,3 +152,23 @@ def pow_solved(*, form_token: str, solution: str) -> bool:
         return False
     spent = hashlib.sha256(f"{form_token}:{nonce}".encode()).hexdigest()
     return hit(f"pow:{spent}", window=settings.FORM_TOKEN_MAX_AGE) == 1
+
+
+def resend_allowed(*, ip_hash: str) -> bool:
+    """Whether this client may have a confirmation email sent again now (RATE_LIMIT_RESEND_IP).
+
+    Counts the request on /resend/ and a signature of an address already waiting for its
+    confirmation. Side effect: one counter increment.
+    """
+    return not ip_hash or not over_limit(f"resend:{ip_hash}", settings.RATE_LIMIT_RESEND_IP)
+
+
+def confirmation_email_allowed(*, signature_id: int) -> bool:
+    """Whether one more confirmation email may go to this signature's address in the current
+    window (CONFIRMATION_EMAIL_RATE), held signature or not; counts it if so.
+
+    Counted when the email is sent, so the first one, re-sends and re-signing all count and no
+    path around the bound remains. Side effect: one counter increment.
+    """
+    limit, window = parse_rate(settings.CONFIRMATION_EMAIL_RATE)
+    return hit(f"confirm-mail:{signature_id}", window=window) <= limit

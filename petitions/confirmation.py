@@ -73,13 +73,18 @@ def find_signature(*, public_id: uuid.UUID) -> Signature | None:
     )
 
 
-def resend_confirmation(*, petition: Petition, email: str) -> bool:
+def resend_confirmation(*, petition: Petition, email: str, ip_hash: str = "") -> bool:
     """Queue the confirmation email again for a pending signature with this address.
 
-    Returns whether an email was queued; callers answer the same either way.
+    Returns whether an email was queued; callers answer the same either way. Bounded per
+    client (``ip_hash``, abuse.resend_allowed) here and per signature when the email is sent
+    (abuse.confirmation_email_allowed). Side effects: a counter increment, one queued task.
     """
+    from petitions.abuse import resend_allowed
     from petitions.tasks import send_confirmation_email
 
+    if not resend_allowed(ip_hash=ip_hash):
+        return False
     with transaction.atomic():
         signature = Signature.objects.filter(
             petition=petition, email_key=normalise_email(email), status=SignatureStatus.PENDING

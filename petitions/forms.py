@@ -6,12 +6,15 @@ import functools
 import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from pyuca import Collator
 
 from campaign.models import RegionKind
+from petitions.addresses import domain_problem
 from petitions.regions import BRAZILIAN_STATES
 
 # A field people never see (display: none, so not focusable: browsers' autofill skips it, and so
@@ -41,8 +44,45 @@ class CountryChoiceField(forms.ChoiceField):
         return value in COUNTRY_CODES
 
 
+# Zero-width joiner and non-joiner: format characters that Persian, the Indic scripts and
+# emoji sequences need inside a name, so the only ones a name may hold.
+NAME_JOINERS = "\u200c\u200d"
+
+
 def has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in value)
+    """Whether ``value`` holds a control, format (but the joiners), surrogate or private-use
+    character."""
+    return any(
+        unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in NAME_JOINERS
+        for ch in value
+    )
+
+
+def validate_mail_domain(value: str) -> None:
+    """Refuse addresses that cannot reach a signer: localhost, one-label domains, IP addresses.
+
+    Only for an address that is valid otherwise, so a typo gets one message, not two."""
+    try:
+        validate_email(value)
+    except ValidationError:
+        return
+    if domain_problem(value) is not None:
+        raise forms.ValidationError(
+            _("Please use an email address at an internet domain, like name@example.org."),
+            code="domain",
+        )
+
+
+class ConsentCheckbox(forms.CheckboxInput):
+    """A checkbox that is ticked only by what a browser sends for a ticked box ("on", or the
+    box's value) or an explicit yes: Django's own takes any other text, "0" and "off"
+    included, as ticked."""
+
+    TICKED = frozenset({"on", "true", "1", "yes"})
+
+    def value_from_datadict(self, data, files, name) -> bool:
+        value = data.get(name)
+        return isinstance(value, str) and value.strip().lower() in self.TICKED
 
 
 @functools.cache
@@ -73,6 +113,7 @@ def email_field() -> forms.EmailField:
             "invalid": _("Please enter a valid email address, like name@example.org."),
             "max_length": _("Please enter an email address of at most %(limit_value)d characters."),
         },
+        validators=[validate_mail_domain],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -146,10 +187,11 @@ class SignatureForm(forms.Form):
                 "Please agree to the privacy notice, or your signature cannot be counted."
             )
         },
+        widget=ConsentCheckbox,
     )
-    updates_opt_in = forms.BooleanField(required=False)
+    updates_opt_in = forms.BooleanField(required=False, widget=ConsentCheckbox)
     # Only the widget offers it, labelled with the partner's name.
-    partner_opt_in = forms.BooleanField(required=False)
+    partner_opt_in = forms.BooleanField(required=False, widget=ConsentCheckbox)
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     # Attribution carried from the page's query string (?partner=, ?source=, ?ref=).
     partner = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -164,6 +206,9 @@ class SignatureForm(forms.Form):
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
+        # Joiners join letters: at either end of the name (or of a word) they join nothing.
+        name = " ".join(word.strip(NAME_JOINERS) for word in name.split())
+        name = " ".join(name.split())
         if has_control_characters(name):
             raise forms.ValidationError(
                 _("Please remove special control characters from your name.")

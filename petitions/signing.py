@@ -108,7 +108,8 @@ def create_signature(
     """Store a pending signature, its consents, and enqueue its confirmation email.
 
     A second signature with the same normalised email changes nothing, except that a still
-    pending signature gets its confirmation email again. ``partner_consent_text_id`` is the
+    pending signature gets its confirmation email again, within the re-send bounds
+    (abuse.resend_allowed per client, abuse.confirmation_email_allowed per signature). ``partner_consent_text_id`` is the
     shown "keep me informed by <partner>" text when the signer ticked it. A signature held for a reason in
     ``abuse.NO_EMAIL_REASONS`` is stored without sending any email. ``rate_checks`` are
     counted in the same round trip, their counters committed first on their own (in a
@@ -117,7 +118,7 @@ def create_signature(
     petitions_consent and one queued task, written by one statement (so in one transaction)
     when tasks live in this database; the counters' increments.
     """
-    from petitions.abuse import NO_EMAIL_REASONS
+    from petitions.abuse import NO_EMAIL_REASONS, resend_allowed
     from petitions.tasks import send_confirmation_email
 
     now = timezone.now()
@@ -177,6 +178,10 @@ def create_signature(
         return SignOutcome(signature_id, True, SignatureStatus.PENDING)
 
     existing = Signature.objects.only("id", "status").get(petition=petition, email_key=email_key)
-    if existing.status == SignatureStatus.PENDING and sends_email:
+    if (
+        existing.status == SignatureStatus.PENDING
+        and sends_email
+        and resend_allowed(ip_hash=ip_hash)
+    ):
         send_confirmation_email.enqueue(signature_id=existing.pk)
     return SignOutcome(existing.pk, False, existing.status)

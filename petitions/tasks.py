@@ -11,6 +11,7 @@ from django_tasks import task
 
 from campaign.mail import retry_later
 from petitions import emails, webhooks
+from petitions.abuse import confirmation_email_allowed
 from petitions.models import Signature
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,9 @@ def send_confirmation_email(signature_id: int, attempt: int = 1) -> None:
     )
     if signature is None or signature.status != "pending":
         return  # withdrawn, purged or already confirmed meanwhile
+    if attempt == 1 and not confirmation_email_allowed(signature_id=signature_id):
+        logger.info("Not sending confirmation email for %s: re-send bound reached", signature_id)
+        return
     try:
         emails.send_confirmation(signature)
     except Exception:

@@ -257,12 +257,14 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
         link = read_confirm_token(link_token)
         signature = find_signature(public_id=link.public_id) if link.public_id else None
         if signature is not None and signature.status == SignatureStatus.PENDING:
-            resend_confirmation(petition=petition, email=signature.email)
+            resend_confirmation(
+                petition=petition, email=signature.email, ip_hash=client_ip_hash(request)
+            )
         return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
     email = _posted_address(request, petition, context, "petitions/resend.html")
     if isinstance(email, HttpResponse):
         return email
-    resend_confirmation(petition=petition, email=email)
+    resend_confirmation(petition=petition, email=email, ip_hash=client_ip_hash(request))
     return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
 
 
@@ -360,6 +362,8 @@ def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
     return public(render(request, "petitions/privacy.html", context))
 
 
+# Read-only and cookie-free: exempt from CSRF, so a write answers 405 with Allow (not 403).
+@csrf_exempt
 @require_safe
 # Titles come in the campaign's primary language whatever the client asks for.
 @same_in_every_language
