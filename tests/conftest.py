@@ -50,6 +50,12 @@ def campaigns(db):
 
 
 @pytest.fixture
+def demo_campaigns(db):
+    """The launch campaigns with their demo partners (widget keys ``demo-<slug>``)."""
+    return {c.slug: c for c in seed_launch_campaigns(demo_partner=True)}
+
+
+@pytest.fixture
 def br_petition(campaigns) -> Petition:
     return campaigns["tiremeurostodasuamira"].petition
 

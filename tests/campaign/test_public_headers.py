@@ -6,16 +6,14 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from campaign.seeding import seed_launch_campaigns
-
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
 
 
 @pytest.fixture
-def campaigns(db):
-    """The launch campaigns with their demo partners, whose widget frames are checked here."""
-    return {c.slug: c for c in seed_launch_campaigns(demo_partner=True)}
+def campaigns(demo_campaigns):
+    """With the demo partners, whose widget frames are checked here."""
+    return demo_campaigns
 
 
 def headers(response) -> tuple:

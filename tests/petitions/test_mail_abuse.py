@@ -141,7 +141,7 @@ def test_api_partner_nul_answers_200_without_partner(no_debug, client, campaigns
     assert (response.status_code, response.json()["partner"]) == (200, None)
 
 
-def test_api_partner_key_with_nul_is_the_key(no_debug, client, campaigns):
+def test_api_partner_key_with_nul_is_the_key(no_debug, client, demo_campaigns):
     response = client.get(f"/api/v1/petitions/{EU}?partner=demo-{EU}%00")
     assert (response.status_code, response.json()["partner"]) == (
         200,
@@ -149,7 +149,7 @@ def test_api_partner_key_with_nul_is_the_key(no_debug, client, campaigns):
     )
 
 
-def test_thanks_page_with_nul_partner_answers_200(no_debug, client, campaigns):
+def test_thanks_page_with_nul_partner_answers_200(no_debug, client, demo_campaigns):
     response = client.get(f"/en/{BR}/thanks/?partner=%00&via=%00")
     assert (response.status_code, response.context["partner_share"]) == (200, None)
     with_key = client.get(f"/en/{BR}/thanks/?partner=demo-{BR}%00")
@@ -159,7 +159,7 @@ def test_thanks_page_with_nul_partner_answers_200(no_debug, client, campaigns):
     )
 
 
-def test_widget_frame_with_nul_answers_like_without(no_debug, client, campaigns):
+def test_widget_frame_with_nul_answers_like_without(no_debug, client, demo_campaigns):
     statuses = [
         client.get(f"/embed/{BR}/?partner=%00").status_code,
         client.get(f"/embed/{BR}/?partner=").status_code,
