@@ -25,7 +25,7 @@ from campaign.views import (
     render_campaign_page,
 )
 from petitions import privacy
-from petitions.abuse import screen_signature
+from petitions.abuse import Hold, screen_signature
 from petitions.confirmation import (
     confirm_pending,
     find_signature,
@@ -34,7 +34,7 @@ from petitions.confirmation import (
 from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, ResendForm, SignatureForm, signer_fields
-from petitions.models import SignatureStatus
+from petitions.models import Petition, SignatureStatus
 from petitions.partners import partner_signature_count
 from petitions.rights import request_data_copy, request_rights_links, withdraw_signature
 from petitions.sharing import mastodon_host, mastodon_share_url, share_links
@@ -79,6 +79,21 @@ def privacy_consent_text(campaign) -> str:
         _("I agree that my signature is processed as the privacy notice describes.")
         + "\n\n"
         + privacy.privacy_notice_text(campaign)
+    )
+
+
+def screen_post(
+    request: HttpRequest, *, petition: Petition, form_token: str, ip_hash: str, email: str
+) -> Hold | None:
+    """The abuse rules (``abuse.screen_signature``) for a valid sign POST of either form, the
+    hosted one or the widget's: None to refuse it, else its Hold."""
+    return screen_signature(
+        petition=petition,
+        form_token=form_token,
+        pow_solution=request.POST.get("pow", ""),
+        honeypot=request.POST.get(HONEYPOT_FIELD, ""),
+        ip_hash=ip_hash,
+        email=email,
     )
 
 
@@ -145,13 +160,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return private(render_campaign_page(request, campaign, form=form, status=400))
     data = form.cleaned_data
     ip_hash = client_ip_hash(request)
-    hold = screen_signature(
-        petition=petition,
-        form_token=form_token,
-        pow_solution=request.POST.get("pow", ""),
-        honeypot=request.POST.get(HONEYPOT_FIELD, ""),
-        ip_hash=ip_hash,
-        email=data["email"],
+    hold = screen_post(
+        request, petition=petition, form_token=form_token, ip_hash=ip_hash, email=data["email"]
     )
     if hold is None:
         return private(

@@ -26,13 +26,12 @@ from django.views.decorators.http import require_POST, require_safe
 from campaign.content import campaign_translation
 from campaign.models import Campaign
 from campaign.views import get_campaign
-from petitions.abuse import screen_signature
 from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, SignatureForm, signer_fields
 from petitions.models import Widget
 from petitions.tokens import TokenProblem, check_widget_token, make_widget_token
-from petitions.views import partner_consent_text, pow_notice, shown_consent_ids
+from petitions.views import partner_consent_text, pow_notice, screen_post, shown_consent_ids
 from petitions.web import (
     client_ip_hash,
     origin_allowed,
@@ -238,13 +237,8 @@ def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         ip_hash = client_ip_hash(request)
         # The same rules as the hosted form (petitions/abuse.py).
-        hold = screen_signature(
-            petition=petition,
-            form_token=form_token,
-            pow_solution=request.POST.get("pow", ""),
-            honeypot=request.POST.get(HONEYPOT_FIELD, ""),
-            ip_hash=ip_hash,
-            email=data["email"],
+        hold = screen_post(
+            request, petition=petition, form_token=form_token, ip_hash=ip_hash, email=data["email"]
         )
         if hold is None:
             return render_frame(
