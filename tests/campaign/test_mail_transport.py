@@ -210,9 +210,9 @@ def test_anymail_settings_decode_json_values_and_keep_strings():
         ),
         (
             "ANYMAIL_ESP_EXTRA",
-            '{"a": 1,}',
-            "ANYMAIL_ESP_EXTRA is not valid JSON (Expecting property name enclosed in double "
-            "quotes: line 1 column 9 (char 8)).",
+            '{"a": 1 "b": 2}',
+            "ANYMAIL_ESP_EXTRA is not valid JSON (Expecting ',' delimiter: line 1 column 9 "
+            "(char 8)).",
         ),
     ],
 )
