@@ -102,6 +102,7 @@ class PurgeReport:
     rate_counters_deleted: int = 0
     used_nonces_deleted: int = 0
     mail_files_deleted: int = 0
+    cache_entries_deleted: int = 0
 
     def lines(self) -> list[str]:
         lines = [
@@ -116,6 +117,7 @@ class PurgeReport:
         lines.append(f"deleted {self.rate_counters_deleted} expired rate counter(s)")
         lines.append(f"deleted {self.used_nonces_deleted} spent widget form token(s)")
         lines.append(f"deleted {self.mail_files_deleted} mail file(s)")
+        lines.append(f"deleted {self.cache_entries_deleted} expired shared-cache entry(ies)")
         return lines
 
 
@@ -159,13 +161,28 @@ def delete_old_mail_files(*, now: datetime.datetime) -> int:
     return deleted
 
 
+def delete_expired_cache_entries(*, now: datetime.datetime) -> int:
+    """Delete the expired rows of the shared cache when it is a PostgreSQL table (no REDIS_URL);
+    how many. Django's database cache removes them only once the table passes MAX_ENTRIES.
+
+    Side effect: DELETE of expired rows of that table.
+    """
+    config = settings.CACHES["default"]
+    if config["BACKEND"] != "django.core.cache.backends.db.DatabaseCache":
+        return 0
+    table = connection.ops.quote_name(config["LOCATION"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])
+        return cursor.rowcount
+
+
 def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
     """Delete expired unconfirmed signatures and anonymise those of finished petitions.
 
     Side effects: DELETE and UPDATE of signatures and consents, UPDATE of signatures whose IP
     hash is no longer needed, DELETE of the IP hash keys of past days, of rate counters and of
-    the nonces of widget form tokens that have expired anyway, mail files deleted; one log line
-    per petition touched.
+    the nonces of widget form tokens that have expired anyway and of the shared cache's expired
+    rows, mail files deleted; one log line per petition touched.
     """
     now = now or timezone.now()
     report = PurgeReport()
@@ -192,6 +209,7 @@ def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
     report.rate_counters_deleted = delete_expired_counters()
     report.used_nonces_deleted = purge_used_nonces()
     report.mail_files_deleted = delete_old_mail_files(now=now)
+    report.cache_entries_deleted = delete_expired_cache_entries(now=now)
     for line in report.lines():
         logger.info("purge_expired: %s", line)
     return report

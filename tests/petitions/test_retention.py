@@ -166,6 +166,7 @@ def test_purge_expired_command_logs_what_it_did(br_petition, caplog, settings):
         "deleted 1 expired rate counter(s)",
         "deleted 1 spent widget form token(s)",
         "deleted 0 mail file(s)",
+        "deleted 0 expired shared-cache entry(ies)",
     ]
     assert "purge_expired: tiremeurostodasuamira: deleted 1 unconfirmed signature(s)" in caplog.text
     assert list(RateCounter.objects.values_list("key", flat=True)) == ["live"]
@@ -301,3 +302,23 @@ def test_purge_deletes_mail_files_older_than_mail_file_days_and_nothing_else(
 def test_purge_without_a_mail_folder_deletes_nothing(db, settings, tmp_path):
     settings.EMAIL_FILE_PATH = tmp_path / "never-created"
     assert purge_expired().mail_files_deleted == 0
+
+
+def test_purge_deletes_expired_rows_of_the_database_cache_only(db, settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": settings.DATABASE_CACHE_TABLE,
+        },
+    }
+    shared = caches["default"]
+    shared.set("login-limit", 1, timeout=60)
+    shared.set("used-code", 1, timeout=None)
+
+    report = purge_expired(now=timezone.now() + datetime.timedelta(minutes=2))
+
+    assert report.cache_entries_deleted == 1
+    assert (shared.get("login-limit"), shared.get("used-code")) == (None, 1)
