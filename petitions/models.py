@@ -334,16 +334,6 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_email} {self.action}"
 
 
-class UsedFormNonce(models.Model):
-    """A widget form token that has been spent; a second use is a replay."""
-
-    nonce = models.CharField(max_length=32, unique=True)
-    used_at = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return self.nonce
-
-
 class WebhookStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     DELIVERED = "delivered", "Delivered"

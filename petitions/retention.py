@@ -33,7 +33,6 @@ from django.utils import timezone
 from petitions.ip_hashing import delete_past_keys
 from petitions.models import Petition
 from petitions.throttle import delete_expired_counters
-from petitions.tokens import purge_used_nonces
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +99,6 @@ class PurgeReport:
     ip_hashes_erased: int = 0
     ip_hash_keys_deleted: int = 0
     rate_counters_deleted: int = 0
-    used_nonces_deleted: int = 0
     mail_files_deleted: int = 0
     cache_entries_deleted: int = 0
 
@@ -115,7 +113,6 @@ class PurgeReport:
         lines.append(f"erased the IP hash of {self.ip_hashes_erased} signature(s)")
         lines.append(f"deleted {self.ip_hash_keys_deleted} IP hash key(s) of past days")
         lines.append(f"deleted {self.rate_counters_deleted} expired rate counter(s)")
-        lines.append(f"deleted {self.used_nonces_deleted} spent widget form token(s)")
         lines.append(f"deleted {self.mail_files_deleted} mail file(s)")
         lines.append(f"deleted {self.cache_entries_deleted} expired shared-cache entry(ies)")
         return lines
@@ -181,8 +178,7 @@ def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
 
     Side effects: DELETE and UPDATE of signatures and consents, UPDATE of signatures whose IP
     hash is no longer needed, DELETE of the IP hash keys of past days, of rate counters and of
-    the nonces of widget form tokens that have expired anyway and of the shared cache's expired
-    rows, mail files deleted; one log line per petition touched.
+    the shared cache's expired rows, mail files deleted; one log line per petition touched.
     """
     now = now or timezone.now()
     report = PurgeReport()
@@ -207,7 +203,6 @@ def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
         report.ip_hashes_erased = cursor.rowcount
     report.ip_hash_keys_deleted = delete_past_keys(today=now.astimezone(datetime.UTC).date())
     report.rate_counters_deleted = delete_expired_counters()
-    report.used_nonces_deleted = purge_used_nonces()
     report.mail_files_deleted = delete_old_mail_files(now=now)
     report.cache_entries_deleted = delete_expired_cache_entries(now=now)
     for line in report.lines():

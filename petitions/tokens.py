@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import enum
 import functools
 import time
@@ -11,7 +10,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.utils import timezone
 
 FORM_SALT = "petitions.form"
 CONFIRM_SALT = "petitions.confirm"
@@ -117,16 +115,6 @@ def _genuine_token(token: str, salt: str, *keys: str) -> tuple[str, int] | None:
     except (signing.BadSignature, ValueError, IndexError):
         return None
     return value, signed_at
-
-
-def purge_used_nonces() -> int:
-    """Forget the one-time nonces earlier widget tokens spent; returns how many rows were
-    deleted. Nothing records new ones (widget tokens carry no nonce now)."""
-    from petitions.models import UsedFormNonce
-
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.FORM_TOKEN_MAX_AGE + 60)
-    deleted, _ = UsedFormNonce.objects.filter(used_at__lt=cutoff).delete()
-    return deleted
 
 
 def make_confirm_token(public_id: uuid.UUID) -> str:

@@ -18,7 +18,6 @@ from petitions.models import (
     RateCounter,
     Signature,
     SignatureStatus,
-    UsedFormNonce,
 )
 from petitions.retention import purge_expired
 from petitions.tasks import schedule_purge
@@ -154,8 +153,6 @@ def test_purge_expired_command_logs_what_it_did(br_petition, caplog, settings):
     add(br_petition, "old@example.org", age_days=9)
     RateCounter.objects.create(key="old", count=3, expires_at=timezone.now() - DAY)
     RateCounter.objects.create(key="live", count=3, expires_at=timezone.now() + DAY)
-    UsedFormNonce.objects.create(nonce="spent-long-ago", used_at=timezone.now() - 3 * DAY)
-    UsedFormNonce.objects.create(nonce="spent-just-now", used_at=timezone.now())
     out = StringIO()
     with caplog.at_level("INFO", logger="petitions.retention"):
         call_command("purge_expired", stdout=out)
@@ -164,13 +161,11 @@ def test_purge_expired_command_logs_what_it_did(br_petition, caplog, settings):
         "erased the IP hash of 0 signature(s)",
         "deleted 0 IP hash key(s) of past days",
         "deleted 1 expired rate counter(s)",
-        "deleted 1 spent widget form token(s)",
         "deleted 0 mail file(s)",
         "deleted 0 expired shared-cache entry(ies)",
     ]
     assert "purge_expired: tiremeurostodasuamira: deleted 1 unconfirmed signature(s)" in caplog.text
     assert list(RateCounter.objects.values_list("key", flat=True)) == ["live"]
-    assert list(UsedFormNonce.objects.values_list("nonce", flat=True)) == ["spent-just-now"]
 
 
 def test_purge_schedule_is_idempotent_and_the_task_reschedules_itself(db, settings):

@@ -475,21 +475,6 @@ def test_api_partner_count_counts_only_that_partners_confirmed_signatures(
     assert response["Cache-Control"] == "public, max-age=30"
 
 
-def test_used_nonces_of_earlier_tokens_are_forgotten_once_expired(db, settings):
-    import datetime
-
-    from django.utils import timezone
-
-    from petitions.models import UsedFormNonce
-    from petitions.tokens import purge_used_nonces
-
-    old = timezone.now() - datetime.timedelta(seconds=settings.FORM_TOKEN_MAX_AGE + 61)
-    UsedFormNonce.objects.create(nonce="a" * 32, used_at=old)
-    UsedFormNonce.objects.create(nonce="b" * 32, used_at=timezone.now())
-    assert purge_used_nonces() == 1
-    assert list(UsedFormNonce.objects.values_list("nonce", flat=True)) == ["b" * 32]
-
-
 def test_already_confirmed_page_links_to_the_partners_thanks(client, br_petition, run_tasks):
     widget_sign(client, BR, DEMO_BR, lang="en", origin="http://localhost:8080")
     run_tasks()
