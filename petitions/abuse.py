@@ -66,7 +66,7 @@ def screen_signature(
 
 
 def signing_hold(*, petition_id: int, ip_hash: str, email: str, honeypot: str) -> Hold:
-    """The hold of a signature from the hosted form, its rate limits left to the signing call
+    """The hold of a signature from either sign form, its rate limits left to the signing call
     when the counters live in PostgreSQL (counted here, in Redis, otherwise)."""
     if settings.RATE_LIMIT_STORE == "cache":
         return Hold(
