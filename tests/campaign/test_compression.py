@@ -8,7 +8,7 @@ import json
 
 import brotli
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -22,9 +22,9 @@ PAGE = f"/en/{EU}/"
 def server_cache(settings):
     """Both requests of a test get the same page bytes: the second from the server cache."""
     settings.PAGE_CACHE_SECONDS = 5
-    cache.clear()
+    caches["pages"].clear()
     yield
-    cache.clear()
+    caches["pages"].clear()
 
 
 def test_campaign_page_is_gzip_when_the_client_accepts_gzip(client, campaigns, server_cache):

@@ -4,7 +4,7 @@ bytes do, and names the language it is written in (or none when it has none)."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
@@ -53,10 +53,10 @@ def test_answers_from_the_server_cache_keep_their_headers(
     client, campaigns, settings, path, expected
 ):
     settings.PAGE_CACHE_SECONDS = 5
-    cache.clear()
+    caches["pages"].clear()
     built = client.get(path, HTTP_ACCEPT_LANGUAGE="fr")
     cached = client.get(path, HTTP_ACCEPT_LANGUAGE="pt-BR")
-    cache.clear()
+    caches["pages"].clear()
     assert (headers(built), headers(cached)) == (expected, expected)
 
 

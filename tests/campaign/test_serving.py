@@ -105,9 +105,9 @@ def test_campaign_page_keeps_its_etag_until_the_count_changes(
 
 def test_api_served_from_the_server_cache_keeps_cors_and_max_age(client, campaigns, settings):
     settings.PAGE_CACHE_SECONDS = 5
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["pages"].clear()
     answers = [client.get(f"/api/v1/petitions/{EU}") for _ in range(2)]
     for response in answers:
         assert response.status_code == 200
@@ -122,9 +122,9 @@ def test_cached_campaign_page_reuses_the_stored_answer(
     client, campaigns, settings, django_assert_num_queries
 ):
     settings.PAGE_CACHE_SECONDS = 5
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["pages"].clear()
     first = client.get(f"/en/{EU}/")
     with django_assert_num_queries(0):
         second = client.get(f"/en/{EU}/")
@@ -137,9 +137,9 @@ def test_cached_home_page_reuses_the_stored_answer(
     client, campaigns, settings, django_assert_num_queries
 ):
     settings.PAGE_CACHE_SECONDS = 5
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["pages"].clear()
     first = client.get("/de/")
     with django_assert_num_queries(0):
         second = client.get("/de/")
@@ -151,9 +151,9 @@ def test_cached_home_page_reuses_the_stored_answer(
 
 def test_public_pages_and_signing_set_no_cookie(client, campaigns, settings):
     settings.PAGE_CACHE_SECONDS = 5
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["pages"].clear()
     page = client.get(f"/en/{EU}/")
     token = page.content.decode().split('name="form_token" value="', 1)[1].split('"', 1)[0]
     signed = client.post(
@@ -253,9 +253,9 @@ def test_api_and_pages_do_not_vary_by_language_but_negotiated_answers_do(
     client, campaigns, settings
 ):
     settings.PAGE_CACHE_SECONDS = 5
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["pages"].clear()
     # Built, then served from the server's cache: a CDN may keep one copy for every visitor.
     for _ in range(2):
         api = client.get(f"/api/v1/petitions/{EU}", HTTP_ACCEPT_LANGUAGE="pt-BR")

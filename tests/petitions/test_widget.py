@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.core import mail, signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -79,7 +79,7 @@ def test_frame_is_served_from_the_server_cache_with_its_own_partners_policy(
     client, br_petition, settings, django_assert_num_queries
 ):
     settings.PAGE_CACHE_SECONDS = 5
-    cache.clear()
+    caches["pages"].clear()
     other = make_partner(br_petition, "Other", domains=["other.example"])
     urls = {
         DEMO_BR: frame_url(BR, DEMO_BR, lang="en", origin="http://localhost:8080"),
@@ -114,7 +114,7 @@ def test_frame_is_served_from_the_server_cache_with_its_own_partners_policy(
 
 def test_cached_plain_iframe_keeps_each_embedding_pages_origin(client, br_petition, settings):
     settings.PAGE_CACHE_SECONDS = 5
-    cache.clear()
+    caches["pages"].clear()
     url = frame_url(BR, DEMO_BR, lang="en")
     referers = ["https://127.0.0.1/a", "http://localhost:8080/b", "https://127.0.0.1/c", ""]
     answers = [client.get(url, HTTP_REFERER=referer) for referer in referers]
@@ -135,7 +135,7 @@ def test_cached_plain_iframe_keeps_each_embedding_pages_origin(client, br_petiti
 
 def test_frame_of_unknown_partner_is_refused_with_the_cache_on(client, br_petition, settings):
     settings.PAGE_CACHE_SECONDS = 5
-    cache.clear()
+    caches["pages"].clear()
     assert [client.get(frame_url(BR, "no-such-key")).status_code for _ in range(2)] == [404, 404]
     Widget.objects.filter(key=DEMO_BR).delete()
     assert client.get(frame_url(BR, DEMO_BR)).status_code == 404
