@@ -12,17 +12,16 @@ import functools
 
 from babel import Locale
 from django.utils.functional import lazy
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language
 
-# Babel locales where CLDR's default for the bare language is another country's variant.
-BABEL_LOCALES = {"pt": "pt_PT"}
+from campaign.l10n import babel_locale
 
 
 @functools.cache
 def cldr_territories(language: str) -> dict[str, str]:
     """CLDR's territory names for a Django language code (``ga``, ``pt-br``), or {}."""
     try:
-        return dict(Locale.parse(BABEL_LOCALES.get(language, to_locale(language))).territories)
+        return dict(Locale.parse(babel_locale(language)).territories)
     except (ValueError, LookupError):
         return {}
 

@@ -15,10 +15,15 @@ from babel import numbers as babel_numbers
 from django.utils import timezone
 from django.utils.translation import get_language, to_locale
 
+# CLDR's plain "pt" is Brazilian Portuguese; the site's "pt" is European Portuguese.
+BABEL_LOCALES = {"pt": "pt_PT"}
+
 
 def babel_locale(language: str | None = None) -> str:
-    """The Babel locale for a Django language code: ``pt-br`` → ``pt_BR``, ``None`` → active."""
-    return to_locale(language or get_language() or "en")
+    """The Babel locale for a Django language code: ``pt-br`` → ``pt_BR``, ``pt`` → ``pt_PT``,
+    ``None`` → the active language."""
+    language = language or get_language() or "en"
+    return BABEL_LOCALES.get(language, to_locale(language))
 
 
 def format_number(value: int | float, language: str | None = None) -> str:

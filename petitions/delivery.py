@@ -31,10 +31,8 @@ import os
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from babel import Locale
 from babel.languages import get_official_languages
 from django.conf import settings
 from django.db import transaction
@@ -43,8 +41,9 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from campaign.content import campaign_translation
-from campaign.l10n import babel_locale, format_date, format_number
+from campaign.content import campaign_translation, offered_languages
+from campaign.country_names import country_name
+from campaign.l10n import format_date, format_number
 from campaign.models import RegionKind
 from campaign.private_files import open_private, private_dir
 from petitions.counting import PetitionCounts, petition_counts
@@ -110,26 +109,21 @@ def site_language(code: str) -> str | None:
 
 def place_languages(*, campaign, place: str) -> tuple[str, ...]:
     """The languages a place's letters are written in: each official language of the member
-    state (CLDR, in its order) that the site offers, pt-br for a Brazilian state; else the
-    campaign's primary language."""
+    state (CLDR, in its order) that the campaign publishes, pt-br for a Brazilian state; else
+    the campaign's primary language."""
     if campaign.region_kind == RegionKind.BR_STATE:
         return ("pt-br",)
-    offered = dict(settings.LANGUAGES)
-    official = tuple(code for code in get_official_languages(place) if code in offered)
+    published = set(offered_languages(campaign))
+    official = tuple(code for code in get_official_languages(place) if code in published)
     return official or (campaign.primary_language,)
 
 
-@cache
-def _territories(language: str) -> dict[str, str]:
-    return dict(Locale.parse(babel_locale(language)).territories)
-
-
 def local_place_name(place: str, language: str) -> str:
-    """A place's name in ``language``: a Brazilian state's own name, else CLDR's country name
-    (django-countries has no Irish or Maltese names; CLDR has)."""
+    """A place's name in ``language``: a Brazilian state's own name, else the country's name as
+    the site writes it (campaign/country_names.py)."""
     if place.startswith("BR-"):
         return BRAZILIAN_STATES.get(place, place)
-    return _territories(language).get(place, place)
+    return country_name(place, language)
 
 
 @dataclass(frozen=True)
