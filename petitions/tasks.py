@@ -32,17 +32,11 @@ def send_confirmation_email(signature_id: int, attempt: int = 1) -> None:
     try:
         emails.send_confirmation(signature)
     except Exception:
-        delays = settings.EMAIL_RETRY_DELAYS
-        if attempt > len(delays):
-            logger.exception("Giving up on confirmation email for signature %s", signature_id)
+        what = f"confirmation email for signature {signature_id}"
+        if not retry_later(
+            send_confirmation_email, attempt=attempt, what=what, signature_id=signature_id
+        ):
             raise
-        logger.warning(
-            "Confirmation email for %s failed (attempt %s); retrying", signature_id, attempt
-        )
-        run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
-        send_confirmation_email.using(run_after=run_after).enqueue(
-            signature_id=signature_id, attempt=attempt + 1
-        )
 
 
 @task()
