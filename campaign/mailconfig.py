@@ -29,6 +29,7 @@ UNDELIVERING_BACKENDS = frozenset(
         CONSOLE_BACKEND,
         "django.core.mail.backends.console.EmailBackend",
         "django.core.mail.backends.filebased.EmailBackend",
+        "campaign.mail.PrivateFileBackend",
         "django.core.mail.backends.locmem.EmailBackend",
         "django.core.mail.backends.dummy.EmailBackend",
         "anymail.backends.console.EmailBackend",

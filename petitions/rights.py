@@ -176,7 +176,6 @@ def consent_rows(signature: Signature) -> list[dict]:
             "given": format_datetime(consent.given_at, signature.locale),
             "version": consent.text.sha256[:12],
             "text": consent.text.text,
-            "partner": consent.partner.name if consent.partner_id else "",
         }
         for consent in signature_consents(signature_id=signature.pk)
     ]

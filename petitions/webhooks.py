@@ -49,9 +49,9 @@ def enqueue_partner_webhook(*, signature: Signature) -> WebhookDelivery | None:
     """
     from petitions.tasks import deliver_webhook
 
-    partner = signature.partner
     if not signature.is_counted:
         return None
+    partner = signature.partner
     if not signature.partner_opt_in or partner is None or not partner.webhook_url:
         return None
     delivery, created = WebhookDelivery.objects.get_or_create(

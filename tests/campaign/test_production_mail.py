@@ -53,6 +53,7 @@ def test_console_error_names_the_fix():
         (False, "django.core.mail.backends.console.EmailBackend", False, True),
         (False, "django.core.mail.backends.filebased.EmailBackend", False, True),
         (False, "django.core.mail.backends.dummy.EmailBackend", False, True),
+        (False, "campaign.mail.PrivateFileBackend", False, True),
         (False, CONSOLE_BACKEND, True, False),  # ALLOW_CONSOLE_MAIL=1: a benchmark, a demo
         (True, CONSOLE_BACKEND, False, False),  # make run
         (False, "django.core.mail.backends.smtp.EmailBackend", False, False),
