@@ -31,10 +31,16 @@ def _fernet_key(key: str) -> bytes:
 
 
 def configured_keys() -> tuple[str, ...]:
-    """The current key first, then the fallbacks that may still decrypt."""
+    """The current key first, then the fallbacks that may still decrypt.
+
+    With MFA_ENCRYPTION_KEY set, the SECRET_KEY-derived laptop default stays last, for
+    decryption only: secrets stored before the key was set keep opening until
+    ``reencrypt_mfa_secrets`` moves them under it.
+    """
+    default = (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
     if settings.MFA_ENCRYPTION_KEY:
-        return (settings.MFA_ENCRYPTION_KEY, *settings.MFA_ENCRYPTION_KEY_FALLBACKS)
-    return (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+        return (settings.MFA_ENCRYPTION_KEY, *settings.MFA_ENCRYPTION_KEY_FALLBACKS, *default)
+    return default
 
 
 @functools.lru_cache(maxsize=4)

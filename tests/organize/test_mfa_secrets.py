@@ -58,6 +58,17 @@ def test_a_rotated_key_still_decrypts_until_secrets_are_reencrypted(settings, ca
     assert encrypt_secret(SECRET) != encrypt_secret(SECRET)  # a fresh IV every time
 
 
+def test_setting_a_key_keeps_secrets_stored_under_the_laptop_default(settings, campaigns):
+    settings.MFA_ENCRYPTION_KEY = ""
+    user = make_user("owner@example.org")
+    under_secret_key = stored(user)["secret"]
+    settings.MFA_ENCRYPTION_KEY = "own key " * 8
+    assert decrypt_secret(under_secret_key) == SECRET
+    call_command("reencrypt_mfa_secrets", stdout=io.StringIO())
+    settings.SECRET_KEY = "a rotated secret key " * 4
+    assert decrypt_secret(stored(user)["secret"]) == SECRET
+
+
 def test_deploy_check_asks_for_a_key_of_its_own(settings):
     settings.MFA_ENCRYPTION_KEY = ""
     assert [w.id for w in check_mfa_encryption_key(None)] == ["campaign.W002"]
