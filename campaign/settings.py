@@ -218,17 +218,18 @@ if TASK_BACKEND == "rq":
 # Mail (campaign/mailconfig.py): an SMTP server from EMAIL_URL, or an anymail ESP when EMAIL_ESP
 # names one (its settings come from ANYMAIL_* variables, JSON values decoded); with neither, the
 # console plus files in var/mail. EMAIL_BACKEND, when set, overrides both (benchmarks use it).
-EMAIL_URL = os.environ.get("EMAIL_URL", "")
 EMAIL_ESP = os.environ.get("EMAIL_ESP", "")
-MAIL_TRANSPORT = mail_transport(email_url=EMAIL_URL, esp=EMAIL_ESP)
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or MAIL_TRANSPORT.backend
-EMAIL_HOST = MAIL_TRANSPORT.host
-EMAIL_PORT = MAIL_TRANSPORT.port
-EMAIL_HOST_USER = MAIL_TRANSPORT.username
-EMAIL_HOST_PASSWORD = MAIL_TRANSPORT.password
-EMAIL_USE_TLS = MAIL_TRANSPORT.use_tls
-EMAIL_USE_SSL = MAIL_TRANSPORT.use_ssl
-EMAIL_TIMEOUT = MAIL_TRANSPORT.timeout
+# Lower-case, so not a setting: the URL and the parsed transport hold the SMTP password, which
+# Django's debug page and diffsettings would otherwise show (EMAIL_HOST_PASSWORD they hide).
+_mail = mail_transport(email_url=os.environ.get("EMAIL_URL", ""), esp=EMAIL_ESP)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or _mail.backend
+EMAIL_HOST = _mail.host
+EMAIL_PORT = _mail.port
+EMAIL_HOST_USER = _mail.username
+EMAIL_HOST_PASSWORD = _mail.password
+EMAIL_USE_TLS = _mail.use_tls
+EMAIL_USE_SSL = _mail.use_ssl
+EMAIL_TIMEOUT = _mail.timeout
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 # With DEBUG=0, mail that only reaches the console and files stops `check --deploy`, gunicorn and
 # `make serve` (campaign/checks.py) unless this is on: a benchmark or a demo, never real signers.
