@@ -27,23 +27,13 @@ DB_NAME = "bench_exports"
 
 def bench_database_url() -> str:
     """The benchmark database's URL; creates the database when it is missing."""
-    import psycopg2
+    from campaign import embedded_db
 
     if url := os.environ.get("BENCH_EXPORTS_DATABASE_URL"):
         return url
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        from campaign import embedded_db
-
-        base = embedded_db.database_url()
+    base = os.environ.get("DATABASE_URL") or embedded_db.database_url()
     parts = urlsplit(base)
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
-        if cursor.fetchone() is None:
-            cursor.execute(f"CREATE DATABASE {DB_NAME}")
-    admin.close()
+    embedded_db.ensure_database(urlunsplit(parts._replace(path="/postgres")), DB_NAME)
     return urlunsplit(parts._replace(path=f"/{DB_NAME}"))
 
 

