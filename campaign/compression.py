@@ -1,4 +1,4 @@
-"""HTML and JSON compressed by the app: brotli or gzip, whichever the client prefers.
+"""HTML and JSON compressed by the app: zstd, brotli or gzip, the best the client accepts.
 
 django-http-compression does the encoding (quality and noise as its author chose them); this
 subclass only decides which answers may be compressed at all. Compression next to a secret

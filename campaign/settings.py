@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # ETag and 304 answers for every cacheable page, so a CDN or browser revalidates cheaply.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Brotli or gzip for public HTML and JSON. Inside ConditionalGetMiddleware, unlike Django's
+    # zstd, brotli or gzip for public HTML and JSON. Inside ConditionalGetMiddleware, unlike Django's
     # GZipMiddleware: its bodies are deterministic (the BREACH noise is a header), so an ETag
     # is per coding, and a 304 repeats the ETag and Vary that its 200 would carry.
     "campaign.compression.CompressionMiddleware",

@@ -1,4 +1,4 @@
-"""The app compresses public HTML and JSON (brotli or gzip), keeps ETags and 304s working,
+"""The app compresses public HTML and JSON (zstd, brotli or gzip), keeps ETags and 304s working,
 and never compresses answers that may carry a secret (BREACH, docs/SECURITY.md)."""
 
 from __future__ import annotations
@@ -43,6 +43,18 @@ def test_campaign_page_is_brotli_when_the_client_accepts_br(client, campaigns, s
     assert (compressed.status_code, compressed["Content-Encoding"]) == (200, "br")
     assert compressed["Vary"] == "Accept-Encoding"
     assert brotli.decompress(compressed.content) == plain.content
+
+
+def test_campaign_page_is_zstd_for_a_browser_that_accepts_it(client, campaigns, server_cache):
+    try:
+        from compression import zstd  # Python 3.14
+    except ImportError:
+        from backports import zstd
+    plain = client.get(PAGE)
+    compressed = client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip, deflate, br, zstd")
+    assert (compressed.status_code, compressed["Content-Encoding"]) == (200, "zstd")
+    assert compressed["Vary"] == "Accept-Encoding"
+    assert zstd.decompress(compressed.content) == plain.content
 
 
 def test_campaign_page_is_not_compressed_without_accept_encoding(client, campaigns):
