@@ -24,7 +24,7 @@ from campaign.discovery import absolute_url, hreflang, localized_path, og_locale
 from campaign.models import Campaign
 from campaign.share_images import image_version, share_image
 from petitions.counting import petition_counts
-from petitions.forms import SignatureForm
+from petitions.forms import HONEYPOT_FIELD, SignatureForm
 from petitions.tokens import make_form_token
 from petitions.web import public, same_in_every_language, served_from_cache
 
@@ -135,7 +135,14 @@ def render_campaign_page(
         form.data = form.data.copy()
         form.data["form_token"] = form.initial["form_token"]
     context = campaign_context(request, campaign, "campaign:detail")
-    context.update({"form": form, "notice": notice, "pow_bits": settings.POW_DIFFICULTY_BITS})
+    context.update(
+        {
+            "form": form,
+            "notice": notice,
+            "pow_bits": settings.POW_DIFFICULTY_BITS,
+            "honeypot_field": HONEYPOT_FIELD,
+        }
+    )
     return render(request, "campaign/detail.html", context, status=status)
 
 

@@ -73,7 +73,7 @@ def find_signature(*, public_id: uuid.UUID) -> Signature | None:
     )
 
 
-def resend_confirmation(*, petition: Petition, email: str, ip_hash: str = "") -> bool:
+def resend_confirmation(*, petition: Petition, email: str, ip_hash: str) -> bool:
     """Queue the confirmation email again for a pending signature with this address.
 
     Returns whether an email was queued; callers answer the same either way. Bounded per

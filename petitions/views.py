@@ -97,6 +97,13 @@ def screen_post(
     )
 
 
+def token_notice(problem: TokenProblem) -> str:
+    """What either sign form says when its token is too old or not genuine."""
+    if problem == TokenProblem.EXPIRED:
+        return _("This form was open for too long. Please check your details and send it again.")
+    return _("This form could not be verified. Please check your details and send it again.")
+
+
 def pow_notice() -> str:
     return _(
         "To keep automated floods out, this petition currently asks your browser to solve a small puzzle before signing. This needs JavaScript: please allow JavaScript for this site, or try another browser, and send the form again."
@@ -147,11 +154,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     form_token = request.POST.get("form_token", "")
     problem = check_form_token(form_token, petition_id=petition.pk)
     if problem is not None:
-        notice = (
-            _("This form was open for too long. Please check your details and send it again.")
-            if problem == TokenProblem.EXPIRED
-            else _("This form could not be verified. Please check your details and send it again.")
-        )
+        notice = token_notice(problem)
         form.is_valid()
         return private(
             render_campaign_page(request, campaign, form=form, status=400, notice=notice)

@@ -30,8 +30,14 @@ from petitions.consents import consent_text_id
 from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, SignatureForm, signer_fields
 from petitions.models import Widget
-from petitions.tokens import TokenProblem, check_widget_token, make_widget_token
-from petitions.views import partner_consent_text, pow_notice, screen_post, shown_consent_ids
+from petitions.tokens import check_widget_token, make_widget_token
+from petitions.views import (
+    partner_consent_text,
+    pow_notice,
+    screen_post,
+    shown_consent_ids,
+    token_notice,
+)
 from petitions.web import (
     client_ip_hash,
     origin_allowed,
@@ -191,17 +197,6 @@ def render_frame(
 def frame(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     return render_frame(request, campaign, frame_options(request, campaign), cacheable=True)
-
-
-def token_notice(problem: TokenProblem) -> str:
-    return {
-        TokenProblem.EXPIRED: _(
-            "This form was open for too long. Please check your details and send it again."
-        ),
-        TokenProblem.INVALID: _(
-            "This form could not be verified. Please check your details and send it again."
-        ),
-    }[problem]
 
 
 @csrf_exempt
