@@ -183,17 +183,18 @@ def record_soft_failure(email: str) -> int:
     The n-th soft failure within SOFT_BOUNCE_WINDOW resends the address's pending confirmations
     after EMAIL_RETRY_DELAYS[n-1] seconds; past the last delay nothing more is sent (the
     signature stays pending until purged or resent by the signer). Returns how many emails
-    were queued. Side effects: UPSERT of SoftBounce, DELETE of stale ones, task enqueues.
+    were queued. Side effects: UPSERT of SoftBounce, task enqueues.
     """
     from petitions.tasks import send_confirmation_email  # noqa: PLC0415 -- tasks import emails
 
     now = timezone.now()
     delays = settings.EMAIL_RETRY_DELAYS
     with transaction.atomic():
-        SoftBounce.objects.filter(last_bounced_at__lt=now - SOFT_BOUNCE_WINDOW).delete()
         bounce, _ = SoftBounce.objects.select_for_update().get_or_create(
             address_hash=address_hash(email), defaults={"last_bounced_at": now}
         )
+        if bounce.last_bounced_at < now - SOFT_BOUNCE_WINDOW:
+            bounce.count = 0  # a new run of soft failures
         bounce.count += 1
         bounce.last_bounced_at = now
         bounce.save(update_fields=["count", "last_bounced_at"])
@@ -209,6 +210,15 @@ def record_soft_failure(email: str) -> int:
         for signature_id in pending:
             send_confirmation_email.using(run_after=run_after).enqueue(signature_id=signature_id)
         return len(pending)
+
+
+def delete_stale_soft_bounces(*, now: datetime.datetime) -> int:
+    """Forget soft bounces older than SOFT_BOUNCE_WINDOW (the hourly purge); how many.
+
+    Side effect: DELETE of SoftBounce rows.
+    """
+    deleted, _ = SoftBounce.objects.filter(last_bounced_at__lt=now - SOFT_BOUNCE_WINDOW).delete()
+    return deleted
 
 
 def record_tracking_event(*, event_type: str, recipient: str, soft: bool = False) -> None:

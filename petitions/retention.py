@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from petitions.email_health import delete_stale_soft_bounces
 from petitions.ip_hashing import delete_past_keys
 from petitions.models import Petition
 from petitions.throttle import delete_expired_counters
@@ -101,6 +102,7 @@ class PurgeReport:
     rate_counters_deleted: int = 0
     mail_files_deleted: int = 0
     cache_entries_deleted: int = 0
+    soft_bounces_deleted: int = 0
 
     def lines(self) -> list[str]:
         lines = [
@@ -115,6 +117,7 @@ class PurgeReport:
         lines.append(f"deleted {self.rate_counters_deleted} expired rate counter(s)")
         lines.append(f"deleted {self.mail_files_deleted} mail file(s)")
         lines.append(f"deleted {self.cache_entries_deleted} expired shared-cache entry(ies)")
+        lines.append(f"forgot {self.soft_bounces_deleted} stale soft bounce(s)")
         return lines
 
 
@@ -177,8 +180,8 @@ def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
     """Delete expired unconfirmed signatures and anonymise those of finished petitions.
 
     Side effects: DELETE and UPDATE of signatures and consents, UPDATE of signatures whose IP
-    hash is no longer needed, DELETE of the IP hash keys of past days, of rate counters and of
-    the shared cache's expired rows, mail files deleted; one log line per petition touched.
+    hash is no longer needed, DELETE of the IP hash keys of past days, of rate counters, of
+    stale soft bounces and of the shared cache's expired rows, mail files deleted; one log line per petition touched.
     """
     now = now or timezone.now()
     report = PurgeReport()
@@ -205,6 +208,7 @@ def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
     report.rate_counters_deleted = delete_expired_counters()
     report.mail_files_deleted = delete_old_mail_files(now=now)
     report.cache_entries_deleted = delete_expired_cache_entries(now=now)
+    report.soft_bounces_deleted = delete_stale_soft_bounces(now=now)
     for line in report.lines():
         logger.info("purge_expired: %s", line)
     return report

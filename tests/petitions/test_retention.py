@@ -163,6 +163,7 @@ def test_purge_expired_command_logs_what_it_did(br_petition, caplog, settings):
         "deleted 1 expired rate counter(s)",
         "deleted 0 mail file(s)",
         "deleted 0 expired shared-cache entry(ies)",
+        "forgot 0 stale soft bounce(s)",
     ]
     assert "purge_expired: tiremeurostodasuamira: deleted 1 unconfirmed signature(s)" in caplog.text
     assert list(RateCounter.objects.values_list("key", flat=True)) == ["live"]
@@ -317,3 +318,14 @@ def test_purge_deletes_expired_rows_of_the_database_cache_only(db, settings):
 
     assert report.cache_entries_deleted == 1
     assert (shared.get("login-limit"), shared.get("used-code")) == (None, 1)
+
+
+def test_purge_forgets_soft_bounces_older_than_their_window(db):
+    from petitions.models import SoftBounce
+
+    SoftBounce.objects.create(
+        address_hash="a" * 64, count=2, last_bounced_at=timezone.now() - 8 * DAY
+    )
+    SoftBounce.objects.create(address_hash="b" * 64, count=1, last_bounced_at=timezone.now())
+    assert purge_expired().soft_bounces_deleted == 1
+    assert list(SoftBounce.objects.values_list("address_hash", flat=True)) == ["b" * 64]
