@@ -15,14 +15,14 @@ an online petition is neither an ECI statement of support nor a popular-initiati
   Eleitoral) electorate of the general election of 2 October 2022.
 
 Documents cite the legal basis and the figures' date in their own language (``legal_basis``,
-``figures``, ``source`` and ``as_of`` of a summary are read in the active language).
+``figures`` and a summary's ``source`` are read in the active language).
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -50,8 +50,8 @@ class QuorumLine:
 
 @dataclass(frozen=True)
 class QuorumSummary:
-    """The quorum lines and totals. ``source`` (legal basis and figures) and ``as_of`` (the
-    figures' date) are lazy texts: they read in whatever language is active when rendered."""
+    """The quorum lines and totals. ``source`` (legal basis and figures, with their date) is a
+    lazy text: it reads in whatever language is active when rendered."""
 
     lines: list[QuorumLine]
     places_reached: int
@@ -59,16 +59,10 @@ class QuorumSummary:
     total: int
     total_threshold: int
     source: str
-    as_of: str
-    rule: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def reached(self) -> bool:
         return self.places_reached >= self.places_needed and self.total >= self.total_threshold
-
-    @property
-    def as_of_date(self) -> datetime.date | None:
-        return datetime.date.fromisoformat(self.rule["as_of"]) if self.rule else None
 
 
 def _data_file() -> Path:
@@ -121,8 +115,6 @@ def quorum_summary(*, petition, counts: PetitionCounts) -> QuorumSummary | None:
         total=sum(line.signatures for line in lines),
         total_threshold=int(rule["total_threshold"]),
         source=lazy(citation, str)(rule),
-        as_of=lazy(_as_of, str)(rule),
-        rule=rule,
     )
 
 
@@ -132,10 +124,6 @@ def citation(rule: dict) -> str:
         "basis": legal_basis(rule),
         "figures": figures_source(rule),
     }
-
-
-def _as_of(rule: dict) -> str:
-    return format_date(datetime.date.fromisoformat(rule["as_of"]))
 
 
 def legal_basis(rule: dict) -> str:

@@ -104,7 +104,6 @@ def test_quorum_block_renders_a_summary():
         total=70010,
         total_threshold=1000000,
         source="Regulation (EU) 2019/788, Annex I",
-        as_of="2024-07-16",
     )
     html = render_to_string("organize/_quorum.html", {"quorum": summary})
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
@@ -119,7 +118,7 @@ def test_quorum_block_renders_a_summary():
 
 
 def test_dashboard_shows_the_quorum_block_when_there_is_one(client, cast, monkeypatch):
-    summary = QuorumSummary([], 0, 7, 0, 1000000, "Regulation (EU) 2019/788", "2024-07-16")
+    summary = QuorumSummary([], 0, 7, 0, 1000000, "Regulation (EU) 2019/788")
     monkeypatch.setattr("petitions.quorums.quorum_summary", lambda **kwargs: summary)
     login(client, cast["viewer"])
     body = client.get(f"/organize/{EU}/").content.decode()
