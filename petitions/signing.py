@@ -109,8 +109,10 @@ def create_signature(
 
     A second signature with the same normalised email changes nothing, except that a still
     pending signature gets its confirmation email again, within the re-send bounds
-    (abuse.resend_allowed per client, abuse.confirmation_email_allowed per signature). ``partner_consent_text_id`` is the
-    shown "keep me informed by <partner>" text when the signer ticked it. A signature held for a reason in
+    (abuse.resend_allowed per client, abuse.confirmation_email_allowed per signature): that
+    duplicate path takes more round trips (the lookup, the client's re-send counter, the task);
+    a new signature takes one. ``partner_consent_text_id`` is the shown "keep me informed by
+    <partner>" text when the signer ticked it. A signature held for a reason in
     ``abuse.NO_EMAIL_REASONS`` is stored without sending any email. ``rate_checks`` are
     counted in the same round trip, their counters committed first on their own (in a
     caller's transaction, with it); over a limit, the signature is held for that limit's
