@@ -9,9 +9,9 @@ import uuid
 import pytest
 from babel.numbers import format_decimal
 from django.utils import timezone
-from django.utils.translation import to_locale
 
 from campaign.discovery import hreflang
+from campaign.l10n import babel_locale
 from campaign.seeding import CONTENT_DIR
 from petitions.counting import reconcile_counts
 from petitions.models import Signature, SignatureStatus
@@ -64,7 +64,7 @@ def test_campaign_page_renders_wholly_in_its_language(client, campaigns, slug, l
     body = response.content.decode()
     assert response.status_code == 200
     assert f'<html lang="{lang}">' in body
-    expected = format_decimal(CONFIRMED, locale=to_locale(lang))
+    expected = format_decimal(CONFIRMED, locale=babel_locale(lang))  # pt is pt_PT
     assert f'<p class="count-number"><strong>{expected}</strong>' in body
     others = [code for code in CONTENT[slug]["translations"]]
     links = re.findall(
