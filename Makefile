@@ -33,16 +33,17 @@ $(NODE_STAMP): package.json package-lock.json
 	fi
 
 run: $(STAMP)
-	$(PY) -m campaign.launcher run
+	$(PY) -m campaign.devtools.launcher run
 
 # A laptop benchmark has no mail server: console mail is allowed unless the caller says otherwise.
 serve: export ALLOW_CONSOLE_MAIL ?= 1
 serve: $(STAMP)
-	$(PY) -m campaign.launcher serve
+	$(PY) -m campaign.devtools.launcher serve
 
+# The suite runs on DATABASE_URL's server, else on the embedded PostgreSQL (started here).
 test: $(STAMP) $(NODE_STAMP)
-	$(PY) -m campaign.catalogs
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m campaign.devtools.catalogs
+	DATABASE_URL="$${DATABASE_URL:-$$($(PY) -m campaign.devtools.embedded_db)}" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -56,7 +57,7 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules
 
 compilemessages: $(STAMP)
-	$(PY) -m campaign.catalogs
+	$(PY) -m campaign.devtools.catalogs
 
 check: $(STAMP)
 	$(PY) manage.py check
@@ -64,7 +65,7 @@ check: $(STAMP)
 
 # Known vulnerabilities in the installed dependencies (PyPI advisory database; needs network).
 audit: $(STAMP)
-	$(PY) -m campaign.audit
+	$(PY) -m campaign.devtools.dependency_audit
 
 bench: $(STAMP)
 	$(PY) -m bench

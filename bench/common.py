@@ -33,7 +33,7 @@ def database_url(name: str) -> str:
     The database is created if missing. BENCH_DATABASE_URL names any database on the server
     to use (e.g. postgres://postgres@127.0.0.1:5432/postgres); the name is replaced.
     """
-    from campaign import embedded_db
+    from campaign.devtools import embedded_db
 
     if base := os.environ.get("BENCH_DATABASE_URL"):
         parts = urlsplit(base)
@@ -92,7 +92,7 @@ def rss_mb(pid: int) -> float:
 
 
 class Server:
-    """`python -m campaign.launcher serve` (what `make serve` runs) on a loopback port."""
+    """`python -m campaign.devtools.launcher serve` (what `make serve` runs) on a loopback port."""
 
     def __init__(
         self,
@@ -116,7 +116,7 @@ class Server:
             "VAR_DIR": str(self.workdir),
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
-            # Mail to files with DEBUG=0 is refused unless opted in (campaign/checks.py).
+            # Mail to files with DEBUG=0 is refused unless opted in (campaign/conf/checks.py).
             "ALLOW_CONSOLE_MAIL": "1",
             "LOG_LEVEL": "WARNING",
             # The widget-frame scenario frames the demo partner's widget.
@@ -142,7 +142,7 @@ class Server:
     def start(self, timeout: float = 120) -> Server:
         self.log = open(self.log_path, "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "campaign.launcher", "serve"],
+            [PYTHON, "-m", "campaign.devtools.launcher", "serve"],
             cwd=BASE_DIR,
             env=self.env,
             stdout=self.log,
@@ -359,7 +359,7 @@ def confirm_link(public_id, *, slug: str, lang: str) -> str:
 
     from django.core import signing
 
-    from petitions.tokens import CONFIRM_SALT
+    from petitions.signing.tokens import CONFIRM_SALT
 
     signer = signing.TimestampSigner(key=BENCH_SECRET_KEY, salt=CONFIRM_SALT, fallback_keys=[])
     token = signer.sign(uuid.UUID(str(public_id)).hex)

@@ -27,7 +27,7 @@ DB_NAME = "bench_exports"
 
 def bench_database_url() -> str:
     """The benchmark database's URL; creates the database when it is missing."""
-    from campaign import embedded_db
+    from campaign.devtools import embedded_db
 
     if url := os.environ.get("BENCH_EXPORTS_DATABASE_URL"):
         return url
@@ -81,8 +81,8 @@ def setup() -> None:
 def ensure_signatures(petition, wanted: int) -> None:
     from django.db import connection
 
-    from petitions.counting import petition_counts
-    from petitions.demo_signatures import seed_signatures
+    from petitions.reporting.counting import petition_counts
+    from petitions.signing.demo import seed_signatures
 
     have = petition_counts(petition_id=petition.pk).total
     if have >= wanted:
@@ -99,10 +99,10 @@ def main() -> None:
     setup()
     from django.utils import translation
 
-    from campaign.seeding import seed_launch_campaigns
-    from petitions.counting import petition_counts
-    from petitions.delivery import build_package, request_delivery_package
-    from petitions.exports import stream_export, write_export
+    from petitions.reporting.counting import petition_counts
+    from petitions.reporting.delivery import build_package, request_delivery_package
+    from petitions.reporting.exports import stream_export, write_export
+    from petitions.seeding import seed_launch_campaigns
 
     translation.activate("en")
     campaigns = {c.slug: c for c in seed_launch_campaigns()}

@@ -204,8 +204,8 @@ def wait_for_queue(url: str, timeout: float = 180) -> int:
 
 def flush_and_recount(url: str) -> tuple[dict, dict]:
     """Flush every petition's counts (as a read would), then recount the rows."""
-    from petitions.counting import _FLUSH, _LOCK_NAMESPACE
     from petitions.models import counted_sql
+    from petitions.reporting.counting import _FLUSH, _LOCK_NAMESPACE
 
     conn = psycopg2.connect(url)
     with conn, conn.cursor() as cursor:

@@ -271,7 +271,7 @@ def wait_for_queue(conn, timeout: float = 120) -> float:
 
 def measure_counting(conn, *, petition: int, confirm: int = 1000, reads: int = 200) -> dict:
     """Database cost of counting: flushing `confirm` new confirmations, and a counts read."""
-    from petitions.counting import _FLUSH, _LOCK_NAMESPACE
+    from petitions.reporting.counting import _FLUSH, _LOCK_NAMESPACE
 
     tag = f"count{secrets.token_hex(3)}-"
     create_pending(conn, petition=petition, count=confirm, tag=tag)

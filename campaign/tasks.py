@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from campaign import emails, mail
-from campaign.models import Invitation
+from campaign.campaigns import emails
+from campaign.campaigns.models import Invitation
+from campaign.core import mailer as mail
 
 
 @task()

@@ -5,12 +5,13 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from campaign import views
-from campaign.sitemaps import CampaignListSitemap, CampaignSitemap
-from petitions import partner_views, widget_views
-from petitions import views as petition_views
-from petitions.tracking_webhooks import tracking_webhook_urls
-from petitions.web import same_in_every_language
+from campaign.partner import views as partner_views
+from campaign.public import embed as widget_views
+from campaign.public import pages as views
+from campaign.public import petition as petition_views
+from campaign.public.esp_webhooks import tracking_webhook_urls
+from campaign.public.sitemaps import CampaignListSitemap, CampaignSitemap
+from campaign.web.http import same_in_every_language
 
 campaign_patterns = (
     [
@@ -42,12 +43,12 @@ urlpatterns = [
         name="sitemap",
     ),
     path("accounts/", include("allauth.urls")),
-    path("organize/", include("campaign.organize_urls")),
+    path("organize/", include("campaign.organize.urls")),
     # The EMAIL_ESP's tracking webhook only (bounces, complaints; none without an ESP):
     # basic auth with ANYMAIL_WEBHOOK_SECRET, 400 for what it cannot parse.
     path("anymail/", include((tracking_webhook_urls(settings.EMAIL_ESP), "anymail"))),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("petitions.urls")),
+    path("", include("campaign.public.petition_urls")),
     path("", include(campaign_patterns)),
 )

@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign.settings")
 application = get_wsgi_application()
 
 # gunicorn (any WSGI server) does not start production mode without a real mail transport.
-from campaign.checks import check_mail_is_delivered  # noqa: E402 -- needs the settings above
+from campaign.conf.checks import check_mail_is_delivered  # noqa: E402 -- needs the settings above
 
 if errors := check_mail_is_delivered(None):
     raise ImproperlyConfigured(errors[0].msg)

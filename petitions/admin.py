@@ -2,8 +2,7 @@ from collections import Counter
 
 from django.contrib import admin, messages
 
-from petitions import review
-from petitions.audit import record_audit
+from petitions.abuse import review
 from petitions.models import (
     AuditEvent,
     Consent,
@@ -16,6 +15,7 @@ from petitions.models import (
     WebhookDelivery,
     Widget,
 )
+from petitions.reporting.access_log import record_audit
 
 
 @admin.register(Petition)

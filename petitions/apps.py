@@ -9,6 +9,6 @@ class PetitionsConfig(AppConfig):
         from anymail.signals import tracking
 
         from petitions import checks  # noqa: F401  (registers the proxy deploy check)
-        from petitions.email_health import on_tracking_event
+        from petitions.mail.health import on_tracking_event
 
-        tracking.connect(on_tracking_event, dispatch_uid="petitions.email_health")
+        tracking.connect(on_tracking_event, dispatch_uid="petitions.mail.health")

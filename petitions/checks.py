@@ -9,7 +9,7 @@ from django.core import checks
 @checks.register(checks.Tags.security, deploy=True)
 def check_trusted_proxy_count(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """An https site served by gunicorn has a TLS proxy in front, which TRUSTED_PROXY_COUNT must
-    count; the request path also logs a mismatch it sees (petitions.web.client_ip)."""
+    count; the request path also logs a mismatch it sees (campaign.web.http.client_ip)."""
     count = settings.TRUSTED_PROXY_COUNT
     if count < 0:
         return [

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
-from campaign.models import new_widget_key
+from campaign.campaigns.models import new_widget_key
 
 
 class Petition(models.Model):
@@ -385,7 +385,7 @@ class DeliveryStatus(models.TextChoices):
 
 
 class DeliveryPackage(models.Model):
-    """A ZIP for legislators, built in the background by petitions.delivery; kept a few days."""
+    """A ZIP for legislators, built in the background by petitions.reporting.delivery; kept a few days."""
 
     petition = models.ForeignKey(
         Petition, on_delete=models.CASCADE, related_name="delivery_packages"
@@ -499,7 +499,7 @@ class RateCounter(models.Model):
 class IpHashKey(models.Model):
     """The random key of one UTC day's IP hashes, shared by every process and host.
 
-    Made on first use that day (petitions/ip_hashing.py) and deleted by purge_expired once the
+    Made on first use that day (petitions/abuse/ip_hashing.py) and deleted by purge_expired once the
     day is over, so no hash of an earlier day can be recomputed, not even by us.
     """
 

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from campaign.mail import retry_later
-from petitions import emails, webhooks
-from petitions.abuse import confirmation_email_allowed
+from campaign.core.mailer import retry_later
+from petitions.abuse.rules import confirmation_email_allowed
+from petitions.mail import messages as emails
 from petitions.models import Signature
+from petitions.partners import webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -55,14 +56,14 @@ def deliver_webhook(delivery_id: int, attempt: int = 1) -> None:
 
 @task()
 def build_delivery_package(package_id: int) -> None:
-    from petitions.delivery import build_package
+    from petitions.reporting.delivery import build_package
 
     build_package(package_id=package_id)
 
 
 @task()
 def delete_expired_delivery_packages() -> int:
-    from petitions.delivery import delete_expired_packages
+    from petitions.reporting.delivery import delete_expired_packages
 
     return delete_expired_packages()
 
@@ -110,7 +111,7 @@ def purge_expired(reschedule: bool = True) -> None:
     django-tasks has no scheduler, so the task keeps itself going; `manage.py purge_expired
     --schedule` (run by the launcher) starts the chain when no run is waiting.
     """
-    from petitions.retention import purge_expired as purge
+    from petitions.rights.retention import purge_expired as purge
 
     purge()
     if reschedule:

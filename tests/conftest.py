@@ -10,10 +10,11 @@ from django.core.cache import caches
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from campaign.catalogs import compile_catalogs
-from campaign.seeding import seed_launch_campaigns
-from petitions import consents, ip_hashing
+from campaign.devtools.catalogs import compile_catalogs
+from petitions.abuse import ip_hashing
 from petitions.models import Petition
+from petitions.seeding import seed_launch_campaigns
+from petitions.signing import consents
 
 compile_catalogs()
 

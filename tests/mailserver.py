@@ -138,7 +138,7 @@ class SmtpServer:
 
 def use_email_url(settings, url: str) -> None:
     """Point Django's mail settings at EMAIL_URL as settings.py does."""
-    from campaign.mailconfig import mail_transport
+    from campaign.conf.mail_settings import mail_transport
 
     transport = mail_transport(email_url=url, esp="")
     settings.EMAIL_BACKEND = transport.backend

@@ -2,7 +2,7 @@
 
 The function's statements are planned once per database session (PL/pgSQL keeps their
 plans), where the same SQL sent as text was parsed and planned for every signature; see
-petitions/signing.py. Changing the signature or consent columns means replacing this
+petitions/signing/service.py. Changing the signature or consent columns means replacing this
 function in a new migration.
 """
 

@@ -1,6 +1,6 @@
 /* Proof of work for the sign form, only loaded while an organizer requires it.
    Finds n such that SHA-256("<form_token>:<nonce>.<n>") starts with data-pow-bits zero bits,
-   and puts "<nonce>.<n>" in the form's "pow" field; the server checks it (petitions/abuse.py).
+   and puts "<nonce>.<n>" in the form's "pow" field; the server checks it (petitions/abuse/rules.py).
    Same-origin, no third party, no cookies. */
 (function () {
   "use strict";

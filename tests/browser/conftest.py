@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.models import CampaignTranslation
+from campaign.campaigns.models import CampaignTranslation
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls in the tests are still
 # plain synchronous code.

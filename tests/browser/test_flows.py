@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from petitions.counting import petition_counts
+from petitions.reporting.counting import petition_counts
 from tests.browser.conftest import ensure_language
 from tests.conftest import confirm_link
 

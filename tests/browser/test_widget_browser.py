@@ -18,8 +18,8 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.db import connections, transaction
 
-from campaign.seeding import seed_launch_campaigns
 from petitions.models import Signature
+from petitions.seeding import seed_launch_campaigns
 from tests.conftest import confirm_link, run_queued_tasks
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.

@@ -14,7 +14,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 
-from campaign.models import Partner
+from campaign.campaigns.models import Partner
 from petitions.models import Signature
 from tests.conftest import run_queued_tasks as run_in_transaction
 

@@ -12,7 +12,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from campaign.compression import CompressionMiddleware
+from campaign.web.compression import CompressionMiddleware
 
 EU = "banfacialrecognitioneu"
 PAGE = f"/en/{EU}/"

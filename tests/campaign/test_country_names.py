@@ -9,8 +9,8 @@ from django.utils import translation
 from django_countries import countries
 from pyuca import Collator
 
-from campaign.country_names import country_name
-from petitions.exports import write_export
+from campaign.core.country_names import country_name
+from petitions.reporting.exports import write_export
 from tests.petitions.exporting import csv_rows, make_signature
 
 EU = "banfacialrecognitioneu"

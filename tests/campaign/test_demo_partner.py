@@ -7,10 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from campaign import launcher
-from campaign.models import Partner
-from campaign.seeding import seed_launch_campaigns
+from campaign.campaigns.models import Partner
+from campaign.devtools import launcher
 from petitions.models import Widget
+from petitions.seeding import seed_launch_campaigns
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"

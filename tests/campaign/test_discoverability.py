@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from campaign.discovery import hreflang
-from campaign.models import CampaignTranslation
+from campaign.campaigns.models import CampaignTranslation
+from campaign.web.discovery import hreflang
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"

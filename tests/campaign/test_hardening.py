@@ -10,8 +10,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from campaign.launcher import ACCESS_LOG_FORMAT, web_command
-from campaign.middleware import SecurityHeadersMiddleware
+from campaign.devtools.launcher import ACCESS_LOG_FORMAT, web_command
+from campaign.web.middleware import SecurityHeadersMiddleware
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
@@ -157,7 +157,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
 
 
 def test_application_logs_never_contain_the_client_address(client, campaigns, caplog):
-    from petitions.tokens import make_form_token
+    from petitions.signing.tokens import make_form_token
 
     address = "203.0.113.77"
     token = make_form_token(petition_id=campaigns[EU].petition.pk)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from campaign.models import Campaign, CampaignTranslation
+from campaign.campaigns.models import Campaign, CampaignTranslation
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"

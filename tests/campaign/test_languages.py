@@ -10,11 +10,11 @@ import pytest
 from babel.numbers import format_decimal
 from django.utils import timezone
 
-from campaign.discovery import hreflang
-from campaign.l10n import babel_locale
-from campaign.seeding import CONTENT_DIR
-from petitions.counting import reconcile_counts
+from campaign.core.l10n import babel_locale
+from campaign.web.discovery import hreflang
 from petitions.models import Signature, SignatureStatus
+from petitions.reporting.counting import reconcile_counts
+from petitions.seeding import CONTENT_DIR
 
 CONTENT = {
     data["slug"]: data

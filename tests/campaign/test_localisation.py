@@ -3,8 +3,8 @@ import datetime
 from django.utils import translation
 from pyuca import Collator
 
-from campaign.templatetags.campaign_tags import localdate, number
-from petitions.forms import SignatureForm, country_choices
+from campaign.web.templatetags.campaign_tags import localdate, number
+from petitions.signing.forms import SignatureForm, country_choices
 
 
 def test_country_choices_are_in_page_language_and_collation_order():

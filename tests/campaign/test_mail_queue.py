@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from campaign.mail import enqueue_prepared
+from campaign.core.mailer import enqueue_prepared
 from tests.mailserver import QUIET, SmtpServer, use_email_url
 from tests.petitions.test_rights import links, signed_and_confirmed
 
@@ -101,12 +101,14 @@ def test_prepared_email_gives_up_after_the_last_delay_and_logs_no_address_or_tex
         ["who@example.org"],
     )
     enqueue_prepared(message, kind="account/email/password_reset_key")
-    with caplog.at_level(logging.WARNING, logger="campaign.mail"):
+    with caplog.at_level(logging.WARNING, logger="campaign.core.mailer"):
         assert run_tasks() == 1
         fast_forward()
         assert run_tasks() == 1
         assert run_tasks() == 0
-    assert [record.getMessage() for record in caplog.records if record.name == "campaign.mail"] == [
+    assert [
+        record.getMessage() for record in caplog.records if record.name == "campaign.core.mailer"
+    ] == [
         "Sending account/email/password_reset_key failed (attempt 1); retrying later",
         "Giving up on account/email/password_reset_key after 2 attempt(s)",
     ]

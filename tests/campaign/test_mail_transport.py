@@ -11,7 +11,7 @@ from email.utils import getaddresses
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from campaign.mailconfig import (
+from campaign.conf.mail_settings import (
     CONSOLE_BACKEND,
     SMTP_BACKEND,
     MailTransport,

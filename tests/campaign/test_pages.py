@@ -64,9 +64,9 @@ def test_healthz_answers_without_the_database(client):
 
 
 def test_seeding_is_idempotent_and_keeps_edits(db):
-    from campaign.models import CampaignTranslation, Partner
-    from campaign.seeding import seed_launch_campaigns
+    from campaign.campaigns.models import CampaignTranslation, Partner
     from petitions.models import Widget
+    from petitions.seeding import seed_launch_campaigns
 
     seed_launch_campaigns(demo_partner=True)
     CampaignTranslation.objects.filter(language="en", campaign__slug=EU).update(title="Edited")

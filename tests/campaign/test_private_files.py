@@ -11,10 +11,10 @@ import pytest
 from django.core.mail import EmailMessage
 from django.core.management import call_command
 
-from campaign.mail import ConsoleAndFileBackend
-from campaign.private_files import open_private, private_dir
-from petitions.delivery import deliveries_dir, request_delivery_package
+from campaign.core.mailer import ConsoleAndFileBackend
+from campaign.core.private_files import open_private, private_dir
 from petitions.models import DeliveryPackage, DeliveryStatus
+from petitions.reporting.delivery import deliveries_dir, request_delivery_package
 from tests.petitions.exporting import make_signature
 
 BASE_DIR = Path(__file__).resolve().parents[2]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.core import checks
 
-from campaign import launcher
-from campaign.checks import check_mail_is_delivered
-from campaign.mailconfig import CONSOLE_BACKEND, undelivered_mail_error
+from campaign.conf.checks import check_mail_is_delivered
+from campaign.conf.mail_settings import CONSOLE_BACKEND, undelivered_mail_error
+from campaign.devtools import launcher
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CONSOLE_ERROR = undelivered_mail_error(debug=False, backend=CONSOLE_BACKEND, allow_console=False)
@@ -38,7 +38,7 @@ def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def test_console_error_names_the_fix():
     assert CONSOLE_ERROR == (
-        "DEBUG is off but mail is not delivered to anyone (campaign.mail.ConsoleAndFileBackend "
+        "DEBUG is off but mail is not delivered to anyone (campaign.core.mailer.ConsoleAndFileBackend "
         "prints it on the console or keeps it in files, with live confirm and withdraw links). "
         "Set EMAIL_URL (smtp://user:password@host:587) or EMAIL_ESP with its ANYMAIL_* "
         "settings; for a benchmark or a demo without real signers set ALLOW_CONSOLE_MAIL=1 "
@@ -53,7 +53,7 @@ def test_console_error_names_the_fix():
         (False, "django.core.mail.backends.console.EmailBackend", False, True),
         (False, "django.core.mail.backends.filebased.EmailBackend", False, True),
         (False, "django.core.mail.backends.dummy.EmailBackend", False, True),
-        (False, "campaign.mail.PrivateFileBackend", False, True),
+        (False, "campaign.core.mailer.PrivateFileBackend", False, True),
         (False, CONSOLE_BACKEND, True, False),  # ALLOW_CONSOLE_MAIL=1: a benchmark, a demo
         (True, CONSOLE_BACKEND, False, False),  # make run
         (False, "django.core.mail.backends.smtp.EmailBackend", False, False),
@@ -95,7 +95,9 @@ def test_gunicorn_does_not_load_the_app_with_console_mail(tmp_path):
 
 
 def test_launcher_serve_refuses_before_starting_anything(tmp_path):
-    refused = run([sys.executable, "-m", "campaign.launcher", "serve"], production_env(tmp_path))
+    refused = run(
+        [sys.executable, "-m", "campaign.devtools.launcher", "serve"], production_env(tmp_path)
+    )
     assert (refused.returncode, refused.stdout, refused.stderr) == (
         2,
         "",

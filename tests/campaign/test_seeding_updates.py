@@ -7,12 +7,12 @@ import json
 
 from django.apps import apps
 
-from campaign.models import CampaignTranslation
-from campaign.seeding import CONTENT_DIR, seed_campaign
-from campaign.translations import translation_hash
+from campaign.campaigns.models import CampaignTranslation
+from campaign.campaigns.translations import translation_hash
+from petitions.seeding import CONTENT_DIR, seed_campaign
 
 EU = "banfacialrecognitioneu"
-MIGRATION = importlib.import_module("campaign.migrations.0006_seeded_hash")
+MIGRATION = importlib.import_module("campaign.campaigns.migrations.0006_seeded_hash")
 
 
 def eu_content(**privacy_notices: str) -> dict:

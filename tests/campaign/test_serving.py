@@ -12,7 +12,7 @@ import time
 import pytest
 from django.db import connections
 
-from campaign.dbrouting import read_only_alias
+from campaign.conf.dbrouting import read_only_alias
 from petitions.tasks import send_confirmation_email
 
 EU = "banfacialrecognitioneu"
@@ -74,9 +74,9 @@ def test_public_reads_answer_304_to_a_matching_etag(client, campaigns, path):
 def test_campaign_page_keeps_its_etag_until_the_count_changes(
     client, campaigns, settings, monkeypatch
 ):
-    from petitions.confirmation import confirm_signature
     from petitions.models import Signature
-    from petitions.signing import create_signature
+    from petitions.signing.confirmation import confirm_signature
+    from petitions.signing.service import create_signature
 
     settings.FORM_TOKEN_WINDOW = 3600
     clock = [(int(time.time()) // 3600 + 1) * 3600 + 5.0]  # early in a window
@@ -193,7 +193,7 @@ def settings_under(env: dict[str, str]) -> dict:
 def test_task_backend_rq_selects_the_redis_backend():
     seen = settings_under({"TASK_BACKEND": "rq", "REDIS_URL": "redis://127.0.0.1:6379/5"})
     assert seen["tasks"] == {
-        "default": {"BACKEND": "petitions.task_backends.OnCommitRQBackend", "QUEUES": ["default"]}
+        "default": {"BACKEND": "petitions.queue.backends.OnCommitRQBackend", "QUEUES": ["default"]}
     }
     assert "django_rq" in seen["apps"]
     assert seen["rq"] == {"default": {"URL": "redis://127.0.0.1:6379/5", "DEFAULT_TIMEOUT": 300}}
@@ -221,7 +221,7 @@ def test_read_only_alias_falls_back_to_default(settings):
 def test_rq_backend_pushes_a_job_only_when_the_transaction_commits(
     db, settings, django_capture_on_commit_callbacks
 ):
-    from petitions.task_backends import OnCommitRQBackend
+    from petitions.queue.backends import OnCommitRQBackend
 
     # A port where no Redis listens: pushing inside the transaction would fail at once.
     settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{closed_port()}/0"}}
@@ -234,7 +234,7 @@ def test_rq_backend_pushes_a_job_only_when_the_transaction_commits(
 
 
 def test_the_email_worker_runs_below_the_web_in_a_session_of_its_own():
-    from campaign.launcher import Child
+    from campaign.devtools.launcher import Child
 
     child = Child("sleeper", lambda: [sys.executable, "-c", "import time; time.sleep(30)"], nice=19)
     child.start()

@@ -4,9 +4,9 @@ import re
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 
-from campaign.models import Campaign, CampaignTranslation
-from campaign.seeding import seed_launch_campaigns
-from campaign.translations import language_statuses
+from campaign.campaigns.models import Campaign, CampaignTranslation
+from campaign.campaigns.translations import language_statuses
+from petitions.seeding import seed_launch_campaigns
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
@@ -103,7 +103,7 @@ def test_admin_translation_list_flags_outdated_rows_in_few_queries(
 
 
 def test_seeding_takes_target_languages_from_the_content_file(db):
-    from campaign.seeding import CONTENT_DIR, seed_campaign
+    from petitions.seeding import CONTENT_DIR, seed_campaign
 
     data = json.loads((CONTENT_DIR / f"{BR}.json").read_text(encoding="utf-8"))
     data["target_languages"] = ["pt-br", "en", "es", "fr"]

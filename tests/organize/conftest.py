@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 
-from campaign.models import CampaignMembership
+from campaign.campaigns.models import CampaignMembership
 from petitions.models import Signature, SignatureStatus
 
 PASSWORD = "correct horse battery staple"

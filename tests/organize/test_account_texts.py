@@ -7,7 +7,7 @@ import re
 
 from django.utils import translation
 
-from campaign.accounts import INVITATION_SESSION_KEY
+from campaign.web.accounts import INVITATION_SESSION_KEY
 
 SIGN_UP = re.compile(r"sign up", re.IGNORECASE)
 

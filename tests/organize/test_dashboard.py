@@ -9,10 +9,10 @@ import re
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from campaign.models import CampaignMembership
-from petitions import charts
-from petitions.counting import PetitionCounts
-from petitions.quorums import QuorumLine, QuorumSummary, quorum_summary
+from campaign.campaigns.models import CampaignMembership
+from petitions.reporting import charts
+from petitions.reporting.counting import PetitionCounts
+from petitions.reporting.quorums import QuorumLine, QuorumSummary, quorum_summary
 from tests.organize.conftest import BR, EU, add_signature, login
 
 
@@ -119,7 +119,7 @@ def test_quorum_block_renders_a_summary():
 
 def test_dashboard_shows_the_quorum_block_when_there_is_one(client, cast, monkeypatch):
     summary = QuorumSummary([], 0, 7, 0, 1000000, "Regulation (EU) 2019/788")
-    monkeypatch.setattr("petitions.quorums.quorum_summary", lambda **kwargs: summary)
+    monkeypatch.setattr("petitions.reporting.quorums.quorum_summary", lambda **kwargs: summary)
     login(client, cast["viewer"])
     body = client.get(f"/organize/{EU}/").content.decode()
     assert 'id="quorum-heading">Indicative quorum<' in body

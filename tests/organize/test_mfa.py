@@ -9,7 +9,7 @@ import pytest
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.core.cache import cache
 
-from campaign.models import CampaignMembership
+from campaign.campaigns.models import CampaignMembership
 from tests.organize.conftest import (
     EU,
     LEAKY_EMAILS,
@@ -173,7 +173,7 @@ def test_login_failures_are_rate_limited(client, cast):
 
 
 def test_deploy_check_warns_about_a_per_process_rate_limit_cache(settings):
-    from campaign.accounts import check_rate_limit_cache
+    from campaign.conf.checks import check_rate_limit_cache
 
     assert [w.id for w in check_rate_limit_cache(None)] == ["campaign.W001"]
     settings.CACHES = {

@@ -9,11 +9,13 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management import call_command
 
-from campaign.accounts import check_mfa_encryption_key
-from campaign.mfa_secrets import decrypt_secret, encrypt_secret
+from campaign.core.secrets import decrypt_secret, encrypt_secret
+from campaign.conf.checks import check_mfa_encryption_key
 from tests.organize.conftest import SECRET, login, make_user
 
-encrypt_migration = importlib.import_module("campaign.migrations.0008_encrypt_mfa_secrets")
+encrypt_migration = importlib.import_module(
+    "campaign.campaigns.migrations.0008_encrypt_mfa_secrets"
+)
 
 
 def stored(user, kind=Authenticator.Type.TOTP) -> dict:

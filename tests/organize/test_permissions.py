@@ -12,9 +12,9 @@ from urllib.parse import quote
 import pytest
 from django.utils import timezone
 
-from campaign.models import CampaignMembership, Invitation
-from petitions.exports import EXPORTERS
+from campaign.campaigns.models import CampaignMembership, Invitation
 from petitions.models import DeliveryPackage
+from petitions.reporting.exports import EXPORTERS
 from tests.organize.conftest import EU, LEAKY_EMAILS, LEAKY_NAMES, login
 
 ROLES = ["anonymous", "outsider", "viewer", "organizer", "owner"]

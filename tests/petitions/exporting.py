@@ -11,8 +11,8 @@ import uuid
 import openpyxl
 from django.utils import timezone, translation
 
-from petitions.exports import write_export
 from petitions.models import Signature, SignatureStatus
+from petitions.reporting.exports import write_export
 
 NAMES = [
     "Łukasz Żółć",

@@ -10,16 +10,16 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test import Client
 
-from petitions import throttle
-from petitions.abuse import hold_reason, is_disposable, pow_solved, signing_hold
+from petitions.abuse import throttle
+from petitions.abuse.rules import hold_reason, is_disposable, pow_solved, signing_hold
+from petitions.abuse.throttle import hit, over_limit, rate_check
 from petitions.addresses import normalise_email
-from petitions.confirmation import confirm_signature
-from petitions.counting import petition_counts
-from petitions.forms import HONEYPOT_FIELD
 from petitions.models import HeldReason, RateCounter, Signature
-from petitions.signing import create_signature
-from petitions.throttle import hit, over_limit, rate_check
-from petitions.tokens import make_form_token
+from petitions.reporting.counting import petition_counts
+from petitions.signing.confirmation import confirm_signature
+from petitions.signing.forms import HONEYPOT_FIELD
+from petitions.signing.service import create_signature
+from petitions.signing.tokens import make_form_token
 from tests.conftest import confirm_link
 from tests.petitions.helpers import form_token, solve
 

@@ -10,9 +10,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from petitions.addresses import normalise_email
-from petitions.forms import has_control_characters
 from petitions.models import Signature
-from petitions.tokens import make_confirm_token, make_form_token, make_rights_token
+from petitions.signing.forms import has_control_characters
+from petitions.signing.tokens import make_confirm_token, make_form_token, make_rights_token
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"

@@ -9,18 +9,18 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from campaign.models import Partner
-from petitions.confirmation import confirm_signature
-from petitions.counting import petition_counts
-from petitions.delivery import write_package
+from campaign.campaigns.models import Partner
+from petitions.abuse.review import release_signatures
 from petitions.models import AuditEvent, HeldReason, Signature, SignatureStatus, WebhookDelivery
-from petitions.partners import (
+from petitions.partners.service import (
     opted_in_supporters,
     partner_signature_count,
     partner_summary,
     supporters_csv,
 )
-from petitions.review import release_signatures
+from petitions.reporting.counting import petition_counts
+from petitions.reporting.delivery import write_package
+from petitions.signing.confirmation import confirm_signature
 from tests.petitions.exporting import csv_rows, export_bytes
 from tests.petitions.widget_helpers import make_partner, widget_sign
 

@@ -5,9 +5,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from petitions.confirmation import confirm_signature
-from petitions.counting import flush_counts, petition_counts, reconcile_counts, stored_total
 from petitions.models import Signature, SignatureCount, SignatureStatus
+from petitions.reporting.counting import (
+    flush_counts,
+    petition_counts,
+    reconcile_counts,
+    stored_total,
+)
+from petitions.signing.confirmation import confirm_signature
 
 
 def make_signatures(petition, n, country="BR", region="BR-RJ", start=0):

@@ -11,15 +11,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 
-from campaign.l10n import format_date, format_number
-from petitions.delivery import (
+from campaign.core.l10n import format_date, format_number
+from petitions.models import DeliveryPackage, DeliveryStatus, Signature, SignatureStatus
+from petitions.reporting.delivery import (
     delete_expired_packages,
     deliveries_dir,
     local_place_name,
     place_languages,
     request_delivery_package,
 )
-from petitions.models import DeliveryPackage, DeliveryStatus, Signature, SignatureStatus
 from tests.petitions.exporting import csv_rows, make_signature, pdf_text
 
 DAY = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
@@ -338,7 +338,7 @@ def test_delete_expired_packages_removes_files_and_marks_rows(eu_petition, run_t
 
 
 def test_build_is_claimed_once(eu_petition, run_tasks):
-    from petitions.delivery import build_package
+    from petitions.reporting.delivery import build_package
 
     package = request_delivery_package(petition=eu_petition, requested_by=None)
     assert build_package(package_id=package.pk).status == DeliveryStatus.READY

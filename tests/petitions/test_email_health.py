@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_tasks_db.models import DBTaskResult
 
-from petitions.confirmation import confirm_signature
-from petitions.email_health import address_hash, is_suppressed
+from petitions.mail.health import address_hash, is_suppressed
 from petitions.models import EmailSuppression, Signature, SoftBounce
+from petitions.signing.confirmation import confirm_signature
 from tests.petitions.helpers import sign
 
 BR = "tiremeurostodasuamira"

@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from campaign.l10n import format_date, format_number
+from campaign.core.l10n import format_date, format_number
 from petitions.models import Signature
 
 LANGUAGES = ["de", "pt-br", "el", "pl"]
@@ -147,7 +147,7 @@ def test_xlsx_dates_use_the_readers_format_and_csv_keeps_iso(eu_petition):
 
     import openpyxl
 
-    from petitions.exports import write_export
+    from petitions.reporting.exports import write_export
     from tests.petitions.exporting import csv_rows, make_signature
 
     day = datetime.datetime(2026, 3, 4, 12, tzinfo=datetime.UTC)

@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from campaign.models import Partner
-from petitions.counting import petition_counts
-from petitions.exports import (
+from campaign.campaigns.models import Partner
+from petitions.reporting.counting import petition_counts
+from petitions.reporting.exports import (
     CONTENT_TYPES,
     EXPORTERS,
     export_filename,
@@ -292,7 +292,7 @@ def test_seed_signatures_names_come_in_many_scripts(eu_petition):
 
 
 def test_xlsx_starts_a_new_sheet_at_the_row_limit(eu_signers, monkeypatch):
-    from petitions.exports import base
+    from petitions.reporting.exports import base
 
     monkeypatch.setattr(base, "XLSX_MAX_ROWS", 5)  # header + 4 rows per sheet
     data = export_bytes(eu_signers, "signers", "xlsx")
@@ -303,7 +303,7 @@ def test_xlsx_starts_a_new_sheet_at_the_row_limit(eu_signers, monkeypatch):
 
 
 def test_export_response_streams_an_uncached_attachment(eu_signers):
-    from petitions.exports import export_response
+    from petitions.reporting.exports import export_response
 
     with translation.override("en"):
         response = export_response(petition=eu_signers, identifier="signers", fmt="csv")

@@ -9,9 +9,9 @@ import secrets
 
 from django.test import Client
 
-from petitions.ip_hashing import forget_cached_key, hash_address, rate_limited_part
+from petitions.abuse.ip_hashing import forget_cached_key, hash_address, rate_limited_part
 from petitions.models import HeldReason, IpHashKey, Signature
-from petitions.retention import purge_expired
+from petitions.rights.retention import purge_expired
 from tests.petitions.helpers import form_token
 
 EU = "banfacialrecognitioneu"

@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from campaign.models import PartnerMembership
+from campaign.campaigns.models import PartnerMembership
 from petitions.models import AuditEvent, Signature
 from tests.organize.conftest import login, make_user
 from tests.petitions.helpers import sign

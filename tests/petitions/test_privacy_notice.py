@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from petitions.models import Consent, ConsentText, Signature
-from petitions.rights import FIELD_LABELS
+from petitions.rights.requests import FIELD_LABELS
 from tests.conftest import confirm_link
 from tests.petitions.helpers import sign
 from tests.petitions.test_rights import links
@@ -214,7 +214,7 @@ def test_data_copy_email_has_no_english_field_names(
 
 
 def test_data_copy_dates_are_in_the_signers_language(client, campaigns, run_tasks):
-    from campaign.l10n import format_datetime
+    from campaign.core.l10n import format_datetime
 
     message = data_copy(client, run_tasks, lang="de", slug=EU, country="DE")
     signature = Signature.objects.get()

@@ -16,10 +16,11 @@ from django.core import mail
 from django.db import transaction
 from django.test import RequestFactory
 
-from petitions import throttle, web
+from campaign.web import http as web
+from petitions.abuse import throttle
 from petitions.checks import check_trusted_proxy_count
-from petitions.counting import petition_counts
 from petitions.models import HeldReason, Signature
+from petitions.reporting.counting import petition_counts
 from tests.conftest import confirm_link, run_queued_tasks
 from tests.petitions.helpers import TOKEN
 
@@ -184,7 +185,7 @@ def test_client_ip_warns_once_when_a_proxy_forwards_but_the_count_is_zero(
     settings, caplog, fresh_warning
 ):
     settings.TRUSTED_PROXY_COUNT = 0
-    with caplog.at_level("WARNING", logger="petitions.web"):
+    with caplog.at_level("WARNING", logger="campaign.web.http"):
         addresses = [
             web.client_ip(forwarded_request("127.0.0.1", "203.0.113.5")),
             web.client_ip(forwarded_request("10.1.2.3", "203.0.113.6")),
@@ -202,7 +203,7 @@ def test_client_ip_does_not_warn_about_a_forged_header_from_a_direct_client(
     settings, caplog, fresh_warning
 ):
     settings.TRUSTED_PROXY_COUNT = 0
-    with caplog.at_level("WARNING", logger="petitions.web"):
+    with caplog.at_level("WARNING", logger="campaign.web.http"):
         address = web.client_ip(forwarded_request("81.2.69.142", "127.0.0.1"))
     assert address == "81.2.69.142"
     assert caplog.records == []
@@ -213,7 +214,7 @@ def test_client_ip_warns_once_about_fewer_forwarded_entries_than_the_count(
     settings, caplog, fresh_warning
 ):
     settings.TRUSTED_PROXY_COUNT = 2
-    with caplog.at_level("WARNING", logger="petitions.web"):
+    with caplog.at_level("WARNING", logger="campaign.web.http"):
         addresses = [
             web.client_ip(forwarded_request("127.0.0.1", "203.0.113.5")),
             web.client_ip(RequestFactory().post("/", REMOTE_ADDR="127.0.0.1")),

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from petitions.counting import PetitionCounts
-from petitions.quorums import QuorumLine, quorum_data, quorum_summary
+from petitions.reporting.counting import PetitionCounts
+from petitions.reporting.quorums import QuorumLine, quorum_data, quorum_summary
 
 # The verified reference figures (the team's thresholds.json): ECI Annex I per Member State as
 # (MEPs 2024–2029, minimum for initiatives registered from 16 July 2024, minimum for those
@@ -197,7 +197,7 @@ def test_quorum_summary_cites_basis_and_date_in_the_rendering_language(eu_petiti
 
 
 def test_share_links_name_the_email_link_in_the_page_language():
-    from petitions.sharing import share_links
+    from campaign.public.sharing import share_links
 
     names = {}
     for language in ("en", "de", "el", "es"):

@@ -9,9 +9,6 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from petitions.confirmation import confirm_signature
-from petitions.consents import consent_text_id
-from petitions.counting import flush_counts, petition_counts
 from petitions.models import (
     Consent,
     HeldReason,
@@ -19,7 +16,10 @@ from petitions.models import (
     Signature,
     SignatureStatus,
 )
-from petitions.retention import purge_expired
+from petitions.reporting.counting import flush_counts, petition_counts
+from petitions.rights.retention import purge_expired
+from petitions.signing.confirmation import confirm_signature
+from petitions.signing.consents import consent_text_id
 from petitions.tasks import schedule_purge
 from tests.conftest import run_queued_tasks
 
@@ -154,7 +154,7 @@ def test_purge_expired_command_logs_what_it_did(br_petition, caplog, settings):
     RateCounter.objects.create(key="old", count=3, expires_at=timezone.now() - DAY)
     RateCounter.objects.create(key="live", count=3, expires_at=timezone.now() + DAY)
     out = StringIO()
-    with caplog.at_level("INFO", logger="petitions.retention"):
+    with caplog.at_level("INFO", logger="petitions.rights.retention"):
         call_command("purge_expired", stdout=out)
     assert out.getvalue().splitlines() == [
         "tiremeurostodasuamira: deleted 1 unconfirmed signature(s)",
@@ -199,9 +199,9 @@ def test_purge_is_not_scheduled_on_a_backend_without_a_queryable_queue(db, setti
 def test_anonymisation_clears_link_attribution_and_keeps_partner_widget_and_shared_sources(
     br_petition, settings, monkeypatch
 ):
-    from campaign.models import Partner
-    from petitions import retention
+    from campaign.campaigns.models import Partner
     from petitions.models import Widget
+    from petitions.rights import retention
 
     settings.ANONYMISE_AFTER_DAYS = 180
     monkeypatch.setattr(retention, "SHARED_SOURCE_MIN", 2)

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from petitions.sharing import mastodon_host
+from campaign.public.sharing import mastodon_host
 
 EU = "banfacialrecognitioneu"
 

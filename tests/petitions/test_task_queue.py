@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
-from petitions import queue_claims
-from petitions.cpu_pressure import CpuPressure
 from petitions.models import Signature
-from petitions.queue_claims import is_claim, plan_claims_on_the_index
+from petitions.queue import claims as queue_claims
+from petitions.queue.claims import is_claim, plan_claims_on_the_index
+from petitions.queue.cpu_pressure import CpuPressure
 from petitions.tasks import send_confirmation_email
 from tests.petitions.helpers import sign
 
@@ -110,7 +110,7 @@ def write_pressure(path, total_us):
 def test_cpu_pressure_is_the_stalled_share_of_each_window(tmp_path, monkeypatch):
     path = tmp_path / "cpu"
     clock = [100.0]
-    monkeypatch.setattr("petitions.cpu_pressure.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("petitions.queue.cpu_pressure.time.monotonic", lambda: clock[0])
     pressure = CpuPressure(str(path), window=0.5)
     write_pressure(path, 1_000_000)
     assert pressure.read() == 0.0
@@ -126,7 +126,7 @@ def test_cpu_pressure_is_the_stalled_share_of_each_window(tmp_path, monkeypatch)
 def test_worker_waits_before_a_claim_only_while_the_cpus_are_saturated(settings, monkeypatch):
     settings.WORKER_YIELD_PRESSURE = 50
     waits = []
-    monkeypatch.setattr("petitions.queue_claims.time.sleep", waits.append)
+    monkeypatch.setattr("petitions.queue.claims.time.sleep", waits.append)
     share = [90.0]
     monkeypatch.setattr(queue_claims.cpu_pressure, "read", lambda: share[0])
     claim = 'SELECT * FROM "django_tasks_database_dbtaskresult" LIMIT 1 FOR UPDATE SKIP LOCKED'

@@ -7,8 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from petitions import webhooks
 from petitions.models import Signature, WebhookDelivery, WebhookStatus
+from petitions.partners import webhooks
 from petitions.tasks import deliver_webhook
 from tests.organize.conftest import login, make_user
 from tests.petitions.helpers import sign
@@ -194,7 +194,7 @@ def test_webhook_gives_up_after_the_last_retry(client, br_petition, run_tasks, r
 
 def test_partner_sees_its_delivery_log(client, br_petition, run_tasks, receivers):
 
-    from campaign.models import PartnerMembership
+    from campaign.campaigns.models import PartnerMembership
 
     hook = receivers()
     widget = make_partner(br_petition, "Ours", domains=["ours.example"], webhook_url=hook.url)
@@ -323,7 +323,7 @@ def test_webhook_does_not_follow_a_redirect(
 def test_partner_dashboard_shows_no_detail_of_an_internal_target(
     client, br_petition, run_tasks, receivers
 ):
-    from campaign.models import PartnerMembership
+    from campaign.campaigns.models import PartnerMembership
 
     hook = receivers(failures=100, allowed=False)
     widget = make_partner(br_petition, "Ours", domains=["ours.example"], webhook_url=hook.url)

@@ -12,11 +12,11 @@ from django.core.cache import caches
 from django.utils import translation
 from django.utils.translation import gettext
 
-from campaign.models import Partner
-from campaign.seeding import seed_launch_campaigns
-from petitions import throttle
+from campaign.campaigns.models import Partner
+from petitions.abuse import throttle
 from petitions.models import Consent, HeldReason, Signature, Widget
-from petitions.tokens import WIDGET_SALT
+from petitions.seeding import seed_launch_campaigns
+from petitions.signing.tokens import WIDGET_SALT
 from tests.conftest import confirm_link
 from tests.petitions.helpers import sign, solve
 from tests.petitions.widget_helpers import (

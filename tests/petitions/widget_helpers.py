@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.core import mail
 from django.test import Client
 
-from campaign.models import Partner
+from campaign.campaigns.models import Partner
 from petitions.models import Petition, Widget
 from tests.conftest import confirm_link
 

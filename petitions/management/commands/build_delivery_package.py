@@ -4,8 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from petitions.delivery import site_language, write_package
 from petitions.models import Petition
+from petitions.reporting.delivery import site_language, write_package
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from campaign.private_files import open_private
-from petitions.exports import EXPORTERS, write_export
+from campaign.core.private_files import open_private
 from petitions.models import Petition
+from petitions.reporting.exports import EXPORTERS, write_export
 
 BY = {
     "country": "summary_country",

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django_tasks_db.backend import DatabaseBackend
 
-from petitions.retention import purge_expired
+from petitions.rights.retention import purge_expired
 from petitions.tasks import purge_expired as purge_expired_task
 from petitions.tasks import schedule_purge
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from petitions.counting import reconcile_counts
 from petitions.models import Petition
+from petitions.reporting.counting import reconcile_counts
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from petitions.counting import petition_counts
-from petitions.demo_signatures import seed_signatures
 from petitions.models import Petition
+from petitions.reporting.counting import petition_counts
+from petitions.signing.demo import seed_signatures
 
 
 class Command(BaseCommand):

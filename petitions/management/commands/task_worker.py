@@ -1,12 +1,12 @@
 """``manage.py task_worker``: django-tasks-db's ``db_worker``, made for a surge's backlog.
 
-It takes the same options as ``db_worker``; see petitions/queue_claims.py for what differs.
+It takes the same options as ``db_worker``; see petitions/queue/claims.py for what differs.
 """
 
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from petitions.queue_claims import (
+from petitions.queue.claims import (
     commit_task_bookkeeping_without_waiting,
     plan_claims_on_the_index,
     yield_to_busy_cpus,

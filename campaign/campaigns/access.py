@@ -1,0 +1,96 @@
+"""Who may do what in a campaign: roles per campaign, checked on the server by every view.
+
+owner ⊇ organizer ⊇ viewer: an owner manages members, an organizer exports personal data,
+a viewer sees counts only.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import wraps
+
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.reauthentication import suspend_request
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+
+from campaign.campaigns.models import Campaign, CampaignMembership, Role
+from campaign.web.accounts import has_active_totp, mfa_setup_redirect
+
+RANK = {Role.VIEWER: 1, Role.ORGANIZER: 2, Role.OWNER: 3}
+
+
+def role_for(user, campaign: Campaign) -> str | None:
+    """The user's role in the campaign, or None for anonymous users and outsiders."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        CampaignMembership.objects.filter(user=user, campaign=campaign)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def role_satisfies(role: str | None, required: str) -> bool:
+    return role is not None and RANK[Role(role)] >= RANK[Role(required)]
+
+
+def has_role(user, campaign: Campaign, role: str) -> bool:
+    return role_satisfies(role_for(user, campaign), role)
+
+
+def require_role(role: str):
+    """Decorate a view taking ``slug``: login, active TOTP and at least ``role`` are required.
+
+    Anonymous users go to the login page, accounts without TOTP to its setup (the middleware
+    does so too; this keeps a view safe wherever it is mounted), members lacking the role get
+    403. The view finds ``request.campaign`` and ``request.campaign_role`` set.
+    """
+    Role(role)  # fail at import time on a typo
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_active_totp(request.user):
+                return mfa_setup_redirect(request)
+            campaign = Campaign.objects.select_related("petition").filter(slug=slug).first()
+            if campaign is None:
+                raise Http404
+            current = role_for(request.user, campaign)
+            if not role_satisfies(current, role):
+                raise PermissionDenied
+            request.campaign = campaign
+            request.campaign_role = current
+            return view(request, slug, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def has_recent_mfa(request: HttpRequest) -> bool:
+    """Whether this session passed a TOTP (or recovery code) check within EXPORT_MFA_MAX_AGE."""
+    now = time.time()
+    return any(
+        record.get("method") == "mfa"
+        and record.get("type") in ("totp", "recovery_codes")
+        and now - record.get("at", 0) < settings.EXPORT_MFA_MAX_AGE
+        for record in get_authentication_records(request, request.user)
+    )
+
+
+def recent_mfa_required(view):
+    """Send the organizer through allauth's TOTP reauthentication, then back to this URL."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not has_recent_mfa(request):
+            return suspend_request(request, reverse("mfa_reauthenticate"))
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,184 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from campaign.campaigns.models import (
+    Campaign,
+    CampaignMembership,
+    CampaignTranslation,
+    Invitation,
+    Partner,
+    PartnerMembership,
+)
+from campaign.campaigns.translations import (
+    SOURCE_FIELDS,
+    approve_translations,
+    current_source_hash,
+    language_statuses,
+)
+
+
+def status_words(status) -> list[str]:
+    """The problems of one language as words, so nothing is told by colour alone."""
+    if status.is_primary:
+        return [str(_("source"))]
+    words = []
+    if status.missing:
+        words.append(str(_("missing")))
+    if status.outdated:
+        words.append(str(_("outdated")))
+    if status.unreviewed:
+        words.append(str(_("needs review")))
+    return words or [str(_("ok"))]
+
+
+class CampaignTranslationInline(admin.StackedInline):
+    model = CampaignTranslation
+    extra = 0
+    readonly_fields = ["needs_review", "reviewed_at", "reviewed_by", "source_hash"]
+
+
+class PartnerInline(admin.TabularInline):
+    model = Partner
+    extra = 0
+    fields = ["name", "website", "contact_email", "is_listed", "position", "webhook_url"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = [
+        "hashtag",
+        "slug",
+        "primary_language",
+        "region_kind",
+        "is_listed",
+        "publish_unreviewed",
+        "translation_summary",
+    ]
+    prepopulated_fields = {"slug": ["hashtag"]}
+    readonly_fields = ["translation_status"]
+    inlines = [CampaignTranslationInline, PartnerInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    @admin.display(description=_("Translations"))
+    def translation_summary(self, campaign: Campaign) -> str:
+        """Per problem, the languages that have it: missing, outdated, unreviewed."""
+        statuses = language_statuses(campaign)
+        groups = [
+            (_("Missing"), [s.language for s in statuses if s.missing]),
+            (_("Outdated"), [s.language for s in statuses if s.outdated]),
+            (_("Needs review"), [s.language for s in statuses if s.unreviewed]),
+        ]
+        parts = [(label, ", ".join(codes)) for label, codes in groups if codes]
+        if not parts:
+            return _("All %(count)d languages up to date and reviewed") % {"count": len(statuses)}
+        return format_html_join(" · ", "<strong>{}:</strong> {}", parts)
+
+    @admin.display(description=_("Translation status"))
+    def translation_status(self, campaign: Campaign) -> str:
+        if campaign.pk is None:
+            return "–"
+        rows = format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td>{}</td></tr>',
+            ((s.language, ", ".join(status_words(s))) for s in language_statuses(campaign)),
+        )
+        return format_html(
+            "<table><thead><tr><th scope='col'>{}</th><th scope='col'>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("Language"),
+            _("Status"),
+            rows,
+        )
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("needed", _("Needs review")), ("done", _("Reviewed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "needed":
+            return queryset.filter(needs_review=True)
+        if self.value() == "done":
+            return queryset.filter(needs_review=False)
+        return queryset
+
+
+@admin.register(CampaignTranslation)
+class CampaignTranslationAdmin(admin.ModelAdmin):
+    list_display = [
+        "campaign",
+        "language",
+        "title",
+        "needs_review",
+        "is_outdated",
+        "reviewed_at",
+        "reviewed_by",
+        "updated_at",
+    ]
+    list_filter = ["campaign", "language", ReviewFilter]
+    list_select_related = ["campaign", "reviewed_by"]
+    readonly_fields = ["needs_review", "reviewed_at", "reviewed_by", "source_hash"]
+    actions = ["approve"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("campaign__translations")
+
+    @admin.display(boolean=True, description=_("outdated"))
+    def is_outdated(self, translation: CampaignTranslation) -> bool | None:
+        campaign = translation.campaign
+        if translation.language == campaign.primary_language:
+            return None
+        return translation.source_hash != current_source_hash(campaign)
+
+    @admin.action(description=_("Approve selected translations (native review done)"))
+    def approve(self, request, queryset):
+        count = approve_translations(queryset, user=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d translation approved.", "%(count)d translations approved.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def save_model(self, request, obj, form, change):
+        """An edited translation was written from the primary text as it is now."""
+        if any(name in form.changed_data for name in SOURCE_FIELDS) or not change:
+            if obj.language != obj.campaign.primary_language:
+                obj.source_hash = current_source_hash(obj.campaign)
+        super().save_model(request, obj, form, change)
+
+
+class PartnerMembershipInline(admin.TabularInline):
+    model = PartnerMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign", "website", "is_listed"]
+    list_filter = ["campaign"]
+    search_fields = ["name"]
+    inlines = [PartnerMembershipInline]
+
+
+@admin.register(CampaignMembership)
+class CampaignMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "campaign", "role", "created_at"]
+    list_filter = ["campaign", "role"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "campaign", "role", "created_at", "accepted_at"]
+    list_filter = ["campaign", "role"]
+    readonly_fields = ["key", "invited_by", "accepted_at", "accepted_by"]

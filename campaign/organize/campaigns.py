@@ -1,0 +1,212 @@
+"""The organizer area's campaign views: my campaigns, members and invitations.
+
+Not language-prefixed: the language comes from Accept-Language. Every view checks the role on
+the server (campaign/campaigns/access.py); every response is private.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from campaign.campaigns.access import require_role
+from campaign.campaigns.content import campaign_translation
+from campaign.campaigns.invitations import (
+    accept_invitation,
+    invitation_for_token,
+    invite,
+    owner_count,
+)
+from campaign.campaigns.models import CampaignMembership, Invitation, Role
+from campaign.web.accounts import INVITATION_SESSION_KEY, has_active_totp, mfa_setup_redirect
+from campaign.web.http import private
+
+
+def organizer_login_required(view):
+    """Login and an active TOTP authenticator, for views not tied to one campaign."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not has_active_totp(request.user):
+            return mfa_setup_redirect(request)
+        return private(view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def private_view(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return private(view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def campaign_title(campaign) -> str:
+    return campaign_translation(campaign, translation.get_language()).title
+
+
+@organizer_login_required
+def campaigns(request: HttpRequest) -> HttpResponse:
+    memberships = (
+        CampaignMembership.objects.filter(user=request.user)
+        .select_related("campaign")
+        .prefetch_related("campaign__translations")
+        .order_by("campaign__created_at")
+    )
+    rows = [
+        {"campaign": m.campaign, "title": campaign_title(m.campaign), "role": m.get_role_display()}
+        for m in memberships
+    ]
+    return render(request, "organize/campaigns.html", {"rows": rows})
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Email address"))
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+
+
+def members_context(request: HttpRequest, campaign, invite_form: InviteForm) -> dict:
+    return {
+        "campaign": campaign,
+        "title": campaign_title(campaign),
+        "role": request.campaign_role,
+        "memberships": CampaignMembership.objects.filter(campaign=campaign).select_related("user"),
+        "invitations": Invitation.objects.filter(campaign=campaign, accepted_at__isnull=True),
+        "invite_form": invite_form,
+        "roles": Role.choices,
+        "tab": "members",
+    }
+
+
+@private_view
+@require_http_methods(["GET", "HEAD", "POST"])
+@require_role(Role.OWNER)
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    """List members and open invitations; POST invites someone by email."""
+    campaign = request.campaign
+    form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            invite(
+                campaign=campaign,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+                language=translation.get_language(),
+            )
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("organize:members", slug=slug)
+        return render(
+            request, "organize/members.html", members_context(request, campaign, form), status=400
+        )
+    return render(request, "organize/members.html", members_context(request, campaign, form))
+
+
+@private_view
+@require_POST
+@require_role(Role.OWNER)
+def change_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    """Change a member's role, or remove them (``remove`` in the POST); one owner always stays."""
+    campaign = request.campaign
+    membership = get_object_or_404(CampaignMembership, pk=membership_id, campaign=campaign)
+    removing = "remove" in request.POST
+    form = RoleForm(request.POST)
+    if not removing and not form.is_valid():
+        messages.error(request, _("Please choose a role."))
+        return redirect("organize:members", slug=slug)
+    demoting = membership.role == Role.OWNER and (
+        removing or form.cleaned_data["role"] != Role.OWNER
+    )
+    if demoting and owner_count(campaign) <= 1:
+        messages.error(request, _("A campaign needs at least one owner."))
+        return redirect("organize:members", slug=slug)
+    if removing:
+        membership.delete()
+        messages.success(request, _("%(email)s was removed.") % {"email": membership.user.email})
+    else:
+        membership.role = form.cleaned_data["role"]
+        membership.save(update_fields=["role"])
+        messages.success(request, _("The role was changed."))
+    return redirect("organize:members", slug=slug)
+
+
+@private_view
+@require_POST
+@require_role(Role.OWNER)
+def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    Invitation.objects.filter(
+        pk=invitation_id, campaign=request.campaign, accepted_at__isnull=True
+    ).delete()
+    messages.success(request, _("The invitation was withdrawn."))
+    return redirect("organize:members", slug=slug)
+
+
+@private_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation link: sign in (or sign up, which the link opens) and accept it."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        return render(request, "organize/invitation_invalid.html", status=404)
+    if not request.user.is_authenticated:
+        # Lets the holder of a valid invitation create an account (see AccountAdapter).
+        request.session[INVITATION_SESSION_KEY] = invitation.key
+        return redirect_to_login(request.get_full_path())
+    if not has_active_totp(request.user):
+        return mfa_setup_redirect(request)
+    context = {
+        "invitation": invitation,
+        "title": campaign_title(invitation.campaign),
+        "role": invitation.get_role_display(),
+    }
+    if request.method == "POST":
+        acceptance = accept_invitation(invitation=invitation, user=request.user)
+        if acceptance.membership is not None:
+            request.session.pop(INVITATION_SESSION_KEY, None)
+            return redirect("organize:dashboard", slug=invitation.campaign.slug)
+        context["wrong_email"] = True
+        return render(request, "organize/invitation.html", context, status=403)
+    return render(request, "organize/invitation.html", context)
+
+
+def tabs(campaign, role: str, current: str) -> list[dict]:
+    """The campaign's organizer pages this role may open."""
+    from campaign.campaigns.access import role_satisfies
+
+    items = [
+        ("dashboard", _("Dashboard"), Role.VIEWER),
+        ("signers", _("Recent signers"), Role.ORGANIZER),
+        ("exports", _("Exports"), Role.VIEWER),
+        ("packages", _("Delivery packages"), Role.ORGANIZER),
+        ("members", _("Members"), Role.OWNER),
+        ("audit", _("Audit log"), Role.OWNER),
+    ]
+    return [
+        {
+            "url": reverse(f"organize:{name}", kwargs={"slug": campaign.slug}),
+            "label": label,
+            "current": name == current,
+        }
+        for name, label, needed in items
+        if role_satisfies(role, needed)
+    ]

@@ -1,0 +1,95 @@
+"""The partner area under /partner/: a partner's own counts, opted-in supporters, webhook log
+and embed codes. Login required (MFA is enforced for /partner/ by middleware); a member sees
+only the partners they belong to.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from campaign.campaigns.access import recent_mfa_required
+from campaign.campaigns.content import LANGUAGE_NAMES, offered_languages
+from campaign.campaigns.models import Partner
+from campaign.web.http import private
+from petitions.partners.embeds import embed_snippets
+from petitions.partners.service import opted_in_supporters, partner_summary, supporters_csv
+from petitions.reporting.access_log import record_audit
+
+
+def member_partner(request: HttpRequest, partner_id: int) -> Partner:
+    """The partner, when the user is one of its members; 404 otherwise (no hint it exists)."""
+    return get_object_or_404(
+        Partner.objects.select_related("campaign"), pk=partner_id, memberships__user=request.user
+    )
+
+
+@login_required
+@require_safe
+def partner_list(request: HttpRequest) -> HttpResponse:
+    partners = Partner.objects.filter(memberships__user=request.user).select_related("campaign")
+    return private(render(request, "petitions/partner/list.html", {"partners": partners}))
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest, partner_id: int) -> HttpResponse:
+    partner = member_partner(request, partner_id)
+    widgets = list(partner.widgets.select_related("petition__campaign"))
+    chosen = next((w for w in widgets if w.key == request.GET.get("widget")), None)
+    chosen = chosen or (widgets[0] if widgets else None)
+    embed = None
+    if chosen is not None:
+        embed = embed_snippets(
+            widget=chosen,
+            language=request.GET.get("lang", ""),
+            accent=request.GET.get("accent", ""),
+            compact=bool(request.GET.get("compact")),
+        )
+    context = {
+        "partner": partner,
+        "summary": partner_summary(partner=partner),
+        "widgets": widgets,
+        "chosen": chosen,
+        "embed": embed,
+        "languages_choices": [
+            (code, LANGUAGE_NAMES[code]) for code in offered_languages(partner.campaign)
+        ],
+        "deliveries": partner.webhook_deliveries.all()[:50],
+    }
+    return private(render(request, "petitions/partner/dashboard.html", context))
+
+
+@login_required
+@require_safe
+@recent_mfa_required
+def export_supporters(request: HttpRequest, partner_id: int) -> HttpResponse:
+    """CSV of the supporters who opted in to this partner, and only those; audited."""
+    partner = member_partner(request, partner_id)
+    rows = opted_in_supporters(partner=partner).count()
+    record_audit(
+        user=request.user,
+        action="partner.export_supporters",
+        petition=getattr(partner.campaign, "petition", None),
+        rows=rows,
+        detail=f"partner={partner.pk}",
+    )
+    response = StreamingHttpResponse(
+        supporters_csv(partner=partner), content_type="text/csv; charset=utf-8"
+    )
+    day = timezone.now().date().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="supporters-partner-{partner.pk}-{day}.csv"'
+    )
+    return private(response)
+
+
+urlpatterns = [
+    path("", partner_list, name="list"),
+    path("<int:partner_id>/", dashboard, name="dashboard"),
+    path("<int:partner_id>/supporters.csv", export_supporters, name="export"),
+]

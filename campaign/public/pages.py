@@ -1,0 +1,206 @@
+"""Public campaign pages: the list, a campaign with its petition form, health and the icon."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from campaign.campaigns.content import (
+    LANGUAGE_NAMES,
+    campaign_translation,
+    content_language,
+    get_campaign,
+    is_unreviewed,
+    offered_languages,
+)
+from campaign.campaigns.models import Campaign
+from campaign.campaigns.share_images import image_version, share_image
+from campaign.web.discovery import absolute_url, hreflang, localized_path, og_locale
+from campaign.web.http import public, same_in_every_language, served_from_cache
+from petitions.reporting.counting import petition_counts
+from petitions.signing.forms import HONEYPOT_FIELD, SignatureForm
+from petitions.signing.tokens import make_form_token
+
+ATTRIBUTION_PARAMS = ("partner", "source", "ref")
+FAVICON_PATH = settings.BASE_DIR / "static" / "img" / "favicon.ico"
+
+
+@same_in_every_language
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Answers without touching the database, for load balancers."""
+    response = HttpResponse("ok\n", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@functools.cache
+def favicon_bytes() -> bytes:
+    return FAVICON_PATH.read_bytes()
+
+
+@require_safe
+@same_in_every_language
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The icon browsers and crawlers ask for at this fixed path; pages also link an SVG one."""
+    response = HttpResponse(favicon_bytes(), content_type="image/x-icon")
+    return public(response, max_age=86400)
+
+
+def language_links(request: HttpRequest, campaign: Campaign, url_name: str) -> list[dict]:
+    """Links to the same page in each language the campaign offers."""
+    links = []
+    for code in offered_languages(campaign):
+        path = localized_path(url_name, code, slug=campaign.slug)
+        links.append(
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES[code],
+                "path": path,
+                "url": absolute_url(path),
+                "hreflang": hreflang(code),
+                "og_locale": og_locale(code),
+            }
+        )
+    return links
+
+
+def share_call() -> str:
+    """The call to action drawn on the share image, in the active language."""
+    return _("Sign the petition")
+
+
+def share_image_url(campaign: Campaign, content, language: str) -> str:
+    version = image_version(hashtag=campaign.hashtag, title=content.title, call=share_call())
+    path = localized_path("campaign:share_image", language, slug=campaign.slug)
+    return absolute_url(f"{path}?v={version}")
+
+
+def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) -> dict:
+    language = translation.get_language()
+    petition = campaign.petition
+    counts = petition_counts(petition_id=petition.pk)
+    content = campaign_translation(campaign, language)
+    languages = language_links(request, campaign, url_name)
+    return {
+        "campaign": campaign,
+        "petition": petition,
+        "content": content,
+        "unreviewed": is_unreviewed(campaign, content),
+        "counts": counts,
+        "progress": min(100, round(100 * counts.total / petition.goal)),
+        "languages": languages,
+        "canonical_url": absolute_url(localized_path(url_name, language, slug=campaign.slug)),
+        "x_default_url": next(
+            (link["url"] for link in languages if link["code"] == campaign.primary_language), ""
+        ),
+        "og_locale": og_locale(language),
+        "share_image_url": share_image_url(campaign, content, language),
+        "coalition": [p for p in campaign.partners.all() if p.is_listed],
+    }
+
+
+def offered_or_redirect(campaign: Campaign, url_name: str, **kwargs) -> HttpResponse | None:
+    """Send a visitor to the nearest offered language when the campaign has none of theirs:
+    a variant of it (pt-br → pt), else English, else the primary language."""
+    language = content_language(campaign, translation.get_language())
+    if language == translation.get_language():
+        return None
+    with translation.override(language):
+        return redirect(reverse(url_name, kwargs={"slug": campaign.slug, **kwargs}))
+
+
+def render_campaign_page(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    form: SignatureForm | None = None,
+    status: int = 200,
+    notice: str = "",
+) -> HttpResponse:
+    petition = campaign.petition
+    if form is None:
+        initial = {"country": "BR" if campaign.region_kind == "br_state" else ""}
+        # Attribution from links such as /en/<slug>/?partner=<key>&source=newsletter.
+        initial.update({name: request.GET.get(name, "")[:64] for name in ATTRIBUTION_PARAMS})
+        form = SignatureForm(region_kind=campaign.region_kind, initial=initial)
+    form.initial["form_token"] = make_form_token(petition_id=petition.pk)
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["form_token"] = form.initial["form_token"]
+    context = campaign_context(request, campaign, "campaign:detail")
+    context.update(
+        {
+            "form": form,
+            "notice": notice,
+            "pow_bits": settings.POW_DIFFICULTY_BITS,
+            "honeypot_field": HONEYPOT_FIELD,
+        }
+    )
+    return render(request, "campaign/detail.html", context, status=status)
+
+
+def site_language_links(url_name: str) -> list[dict]:
+    """Links to a page that exists in every interface language (the campaign list)."""
+    links = []
+    for code, name in settings.LANGUAGES:
+        path = localized_path(url_name, code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "path": path,
+                "url": absolute_url(path),
+                "hreflang": hreflang(code),
+                "og_locale": og_locale(code),
+            }
+        )
+    return links
+
+
+@require_safe
+@served_from_cache
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    language = translation.get_language()
+    campaigns = Campaign.objects.filter(is_listed=True).prefetch_related("translations")
+    items = [{"campaign": c, "content": campaign_translation(c, language)} for c in campaigns]
+    context = {
+        "items": items,
+        "languages": site_language_links("campaign:list"),
+        "canonical_url": absolute_url(localized_path("campaign:list", language)),
+        "x_default_url": absolute_url(localized_path("campaign:list", settings.LANGUAGE_CODE)),
+    }
+    return public(render(request, "campaign/index.html", context))
+
+
+@require_safe
+@served_from_cache
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_campaign(slug)
+    if response := offered_or_redirect(campaign, "campaign:detail"):
+        return response
+    return public(render_campaign_page(request, campaign))
+
+
+@require_safe
+def campaign_share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign's 1200×630 share image in the page language; cached long when versioned."""
+    campaign = get_campaign(slug)
+    if response := offered_or_redirect(campaign, "campaign:share_image"):
+        return response
+    language = translation.get_language()
+    content = campaign_translation(campaign, language)
+    fields = {"hashtag": campaign.hashtag, "title": content.title, "call": share_call()}
+    data = share_image(slug=campaign.slug, language=language, **fields)
+    response = HttpResponse(data, content_type="image/png")
+    if request.GET.get("v") == image_version(**fields):
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,67 @@
+"""The sitemap: every campaign page in every language it is offered in, with hreflang alternates."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from campaign.campaigns.content import offered_languages
+from campaign.campaigns.models import Campaign
+from campaign.web.discovery import absolute_url, localized_path
+
+
+class CampaignSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    changefreq = "daily"
+
+    def items(self):
+        return list(
+            Campaign.objects.filter(is_listed=True).prefetch_related("translations").order_by("pk")
+        )
+
+    def get_languages_for_item(self, item: Campaign) -> list[str]:
+        return offered_languages(item)
+
+    def location(self, item: Campaign) -> str:
+        return reverse("campaign:detail", kwargs={"slug": item.slug})
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Absolute URLs from SITE_URL, and x-default pointing at the primary language."""
+        parts = urlsplit(settings.SITE_URL)
+        urls = super().get_urls(
+            page=page, site=SimpleNamespace(domain=parts.netloc), protocol=parts.scheme
+        )
+        for url in urls:
+            campaign, _language = url["item"]
+            path = localized_path("campaign:detail", campaign.primary_language, slug=campaign.slug)
+            url["alternates"].append({"location": absolute_url(path), "lang_code": "x-default"})
+        return urls
+
+
+class CampaignListSitemap(Sitemap):
+    """The campaign list, in every interface language."""
+
+    i18n = True
+    alternates = True
+    changefreq = "daily"
+
+    def items(self):
+        return ["campaign:list"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        parts = urlsplit(settings.SITE_URL)
+        urls = super().get_urls(
+            page=page, site=SimpleNamespace(domain=parts.netloc), protocol=parts.scheme
+        )
+        for url in urls:
+            path = localized_path("campaign:list", settings.LANGUAGE_CODE)
+            url["alternates"].append({"location": absolute_url(path), "lang_code": "x-default"})
+        return urls

@@ -1,0 +1,86 @@
+"""Organizer accounts on django-allauth: who may sign up, and mandatory TOTP for private areas."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.sites.shortcuts import get_current_site
+from django.core import checks
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from campaign.core.mailer import enqueue_prepared
+
+# Every authenticated request to a view in these URL namespaces needs an active TOTP
+# authenticator. Decided on the resolved view, never on the path, so a SCRIPT_NAME prefix
+# (the site mounted under /petitions/, say) cannot move an area out of reach of the check.
+MFA_PROTECTED_NAMESPACES = frozenset({"organize", "partner", "admin"})
+INVITATION_SESSION_KEY = "campaign_invitation_key"
+
+
+def has_active_totp(user) -> bool:
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_setup_redirect(request: HttpRequest) -> HttpResponse:
+    query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+    return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
+
+
+class MfaRequiredMiddleware:
+    """Send signed-in accounts without TOTP to its setup before any organizer, partner or admin view.
+
+    Runs once the URL is resolved (``process_view``) and decides by the view's namespace, so the
+    check holds whatever prefix the site is mounted under. The namespace is checked before
+    ``request.user``, so public pages never touch the session (no cookie, no ``Vary: Cookie``).
+    Anonymous requests pass: those views ask for a login.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if (
+            match is not None
+            and MFA_PROTECTED_NAMESPACES.intersection(match.namespaces)
+            and request.user.is_authenticated
+            and not has_active_totp(request.user)
+        ):
+            return mfa_setup_redirect(request)
+        return None
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render the message now, in the request's language, and let the worker send it.
+
+        A mail server that is down then delays the email instead of failing the page
+        (verification, password reset, notices); the task retries with backoff.
+        """
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **context,
+            },
+        )
+        enqueue_prepared(message, kind=template_prefix)
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        """Open to all when ACCOUNT_SIGNUP_OPEN, otherwise only to someone holding an invitation."""
+        if settings.ACCOUNT_SIGNUP_OPEN:
+            return True
+        return bool(request.session.get(INVITATION_SESSION_KEY))

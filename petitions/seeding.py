@@ -1,0 +1,153 @@
+"""Seeding the launch campaigns from petitions/launch_content/*.json (idempotent)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from campaign.campaigns.models import Campaign, CampaignTranslation, Partner
+from campaign.campaigns.translations import source_hash, translation_hash
+from petitions.models import Petition, Widget
+
+CONTENT_DIR = Path(__file__).resolve().parent / "launch_content"
+TRANSLATED_FIELDS = [
+    "title",
+    "lead",
+    "ask",
+    "addressee",
+    "petition_text",
+    "share_text",
+    "coalition_intro",
+    "privacy_notice",
+]
+
+
+def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
+    """Create what is missing of one campaign; never overwrite what organizers edited.
+
+    Side effects: rows for the campaign, its petition, translations, coalition partners and,
+    with ``demo_partner``, the demo partner with its widget whose key is ``demo-<slug>``
+    (guessable, so only where asked for: ``make run``, ``seed_campaigns --demo-partner``).
+    A translation still holding the texts it was last seeded with takes the file's new texts
+    (and needs review again).
+    """
+    slug = data["slug"]
+    primary_language = data["primary_language"]
+    texts = {
+        language: {
+            **{name: text[name] for name in TRANSLATED_FIELDS},
+            "why": "\n\n".join(text["why"]),
+        }
+        for language, text in data["translations"].items()
+    }
+    # Seeded translations were written from the primary text in the same file.
+    written_from = source_hash(texts[primary_language])
+    with transaction.atomic():
+        campaign, _ = Campaign.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "hashtag": data["hashtag"],
+                "primary_language": primary_language,
+                "region_kind": data["region_kind"],
+                # An explicit choice per campaign (petitions/launch_content/*.json); new campaigns
+                # default to offering reviewed translations only.
+                "publish_unreviewed": data.get("publish_unreviewed", False),
+            },
+        )
+        # Languages with content are always targets; organizers may add more in the admin.
+        targets = list(campaign.target_languages) or list(
+            data.get("target_languages") or texts.keys()
+        )
+        targets += [code for code in texts if code not in targets]
+        if targets != campaign.target_languages:
+            campaign.target_languages = targets
+            campaign.save(update_fields=["target_languages"])
+        petition, _ = Petition.objects.get_or_create(
+            campaign=campaign, defaults={"goal": data["goal"]}
+        )
+        for language, defaults in texts.items():
+            is_primary = language == primary_language
+            translation, created = CampaignTranslation.objects.get_or_create(
+                campaign=campaign,
+                language=language,
+                defaults={
+                    **defaults,
+                    "needs_review": not is_primary,
+                    "source_hash": written_from,
+                    "seeded_hash": source_hash(defaults),
+                },
+            )
+            if not created:
+                update_seeded_texts(
+                    translation, defaults, written_from=written_from, is_primary=is_primary
+                )
+            if not created and not translation.source_hash:
+                # Rows seeded before review tracking existed: record what they were written from.
+                translation.source_hash = written_from
+                translation.save(update_fields=["source_hash"])
+        for position, member in enumerate(data.get("coalition", [])):
+            Partner.objects.get_or_create(
+                campaign=campaign,
+                name=member["name"],
+                defaults={"website": member.get("website", ""), "position": position},
+            )
+        if demo_partner:
+            seed_demo_partner(campaign, petition)
+    return campaign
+
+
+def demo_widget_key(slug: str) -> str:
+    return f"demo-{slug}"
+
+
+def seed_demo_partner(campaign: Campaign, petition: Petition) -> Widget:
+    """The unlisted demo partner and its widget, allowed on localhost and 127.0.0.1 only.
+
+    Side effects: creates both where missing.
+    """
+    demo, _ = Partner.objects.get_or_create(
+        campaign=campaign,
+        name="Demo partner",
+        defaults={"is_listed": False, "position": 1000},
+    )
+    widget, _ = Widget.objects.get_or_create(
+        key=demo_widget_key(campaign.slug),
+        defaults={
+            "petition": petition,
+            "partner": demo,
+            "language": campaign.primary_language,
+            "allowed_domains": ["localhost", "127.0.0.1"],
+        },
+    )
+    return widget
+
+
+def update_seeded_texts(
+    translation: CampaignTranslation, texts: dict[str, str], *, written_from: str, is_primary: bool
+) -> bool:
+    """Give a translation the file's new texts if no organizer edited what was seeded.
+
+    Side effects: saves the texts, seeded_hash, source_hash and (except in the primary
+    language) needs_review=True. Returns whether the row changed.
+    """
+    new_hash = source_hash(texts)
+    if not translation.seeded_hash or translation.seeded_hash == new_hash:
+        return False
+    if translation_hash(translation) != translation.seeded_hash:
+        return False  # edited since it was seeded: the organizer's text wins
+    for name, text in texts.items():
+        setattr(translation, name, text)
+    translation.seeded_hash = new_hash
+    translation.source_hash = written_from
+    translation.needs_review = not is_primary
+    translation.save()
+    return True
+
+
+def seed_launch_campaigns(*, demo_partner: bool = False) -> list[Campaign]:
+    return [
+        seed_campaign(json.loads(path.read_text(encoding="utf-8")), demo_partner=demo_partner)
+        for path in sorted(CONTENT_DIR.glob("*.json"))
+    ]

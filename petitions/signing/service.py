@@ -1,0 +1,189 @@
+"""Signing a petition: one statement that stores the signature, its consents and its email task."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from petitions.abuse.throttle import RateCheck
+from petitions.addresses import normalise_email
+from petitions.models import Petition, Signature, SignatureStatus
+from petitions.queue.sql_enqueue import enqueue_in_sql, task_params
+
+
+@dataclass(frozen=True)
+class SignOutcome:
+    """What happened; the signer sees the same answer for every outcome."""
+
+    signature_id: int
+    created: bool
+    status: str
+
+
+# petitions_sign() (migration 0008) inserts the signature, its consents and, given a task id,
+# the confirmation email's task row, and answers the new id or NULL when the address has
+# signed already. A function, because PostgreSQL keeps the plans of its statements for the
+# session, where this SQL sent as text was parsed and planned for every signature.
+# petitions_sign_counted() (migration 0010) first counts the rate limits, then calls it.
+_ARGUMENTS = ",\n    ".join(
+    f"p_{name} => %({name})s{cast}"
+    for name, cast in [
+        ("public_id", ""),
+        ("petition_id", ""),
+        ("name", ""),
+        ("email", ""),
+        ("email_key", ""),
+        ("country", ""),
+        ("region", ""),
+        ("postal_code", ""),
+        ("locale", ""),
+        ("now", ""),
+        ("updates_opt_in", ""),
+        ("partner_id", ""),
+        ("source", ""),
+        ("ref", ""),
+        ("ip_hash", ""),
+        ("widget_id", ""),
+        ("embed_origin", ""),
+        ("embed_origin_registered", ""),
+        ("partner_opt_in", ""),
+        ("held_reason", ""),
+        ("text_ids", "::bigint[]"),
+        ("consent_partner_ids", "::bigint[]"),
+        ("task_id", ""),
+        ("task_path", ""),
+        ("task_priority", ""),
+        ("task_queue", ""),
+        ("task_backend", ""),
+        ("task_run_after", ""),
+    ]
+)
+_SIGN = f"SELECT petitions_sign(\n    {_ARGUMENTS}\n)"
+_SIGN_COUNTED = f"""CALL petitions_sign_counted(
+    {_ARGUMENTS},
+    p_rate_keys => %(rate_keys)s::text[],
+    p_rate_expires => %(rate_expires)s::timestamptz[],
+    p_rate_limits => %(rate_limits)s::integer[],
+    p_rate_reasons => %(rate_reasons)s::text[],
+    p_commit_counters => %(commit_counters)s,
+    p_signature_id => NULL
+)"""
+
+NO_TASK = {
+    "task_id": None,
+    "task_path": None,
+    "task_priority": None,
+    "task_queue": None,
+    "task_backend": None,
+    "task_run_after": None,
+}
+
+
+def create_signature(
+    *,
+    petition: Petition,
+    name: str,
+    email: str,
+    country: str,
+    region: str = "",
+    postal_code: str = "",
+    locale: str,
+    updates_opt_in: bool = False,
+    consent_text_ids: list[int],
+    partner_id: int | None = None,
+    source: str = "",
+    ref: str = "",
+    ip_hash: str = "",
+    widget_id: int | None = None,
+    embed_origin: str = "",
+    embed_origin_registered: bool | None = None,
+    partner_consent_text_id: int | None = None,
+    held_reason: str = "",
+    rate_checks: Sequence[RateCheck] = (),
+) -> SignOutcome:
+    """Store a pending signature, its consents, and enqueue its confirmation email.
+
+    A second signature with the same normalised email changes nothing, except that a still
+    pending signature gets its confirmation email again, within the re-send bounds
+    (abuse.resend_allowed per client, abuse.confirmation_email_allowed per signature): that
+    duplicate path takes more round trips (the lookup, the client's re-send counter, the task);
+    a new signature takes one. ``partner_consent_text_id`` is the shown "keep me informed by
+    <partner>" text when the signer ticked it. A signature held for a reason in
+    ``abuse.NO_EMAIL_REASONS`` is stored without sending any email. ``rate_checks`` are
+    counted in the same round trip, their counters committed first on their own (in a
+    caller's transaction, with it); over a limit, the signature is held for that limit's
+    reason unless ``held_reason`` is set. Side effects: rows in petitions_signature and
+    petitions_consent and one queued task, written by one statement (so in one transaction)
+    when tasks live in this database; the counters' increments.
+    """
+    from petitions.abuse.rules import NO_EMAIL_REASONS, resend_allowed
+    from petitions.tasks import send_confirmation_email
+
+    now = timezone.now()
+    email = email.strip()
+    email_key = normalise_email(email)
+    partner_opt_in = partner_consent_text_id is not None and partner_id is not None
+    text_ids = list(consent_text_ids)
+    consent_partner_ids: list[int | None] = [None] * len(text_ids)
+    if partner_opt_in:
+        text_ids.append(partner_consent_text_id)
+        consent_partner_ids.append(partner_id)
+    sends_email = held_reason not in NO_EMAIL_REASONS
+    email_in_statement = sends_email and enqueue_in_sql(send_confirmation_email)
+    params = {
+        "public_id": uuid.uuid4(),
+        "petition_id": petition.pk,
+        "name": name,
+        "email": email,
+        "email_key": email_key,
+        "country": country,
+        "region": region,
+        "postal_code": postal_code,
+        "locale": locale,
+        "now": now,
+        "updates_opt_in": updates_opt_in,
+        "partner_id": partner_id,
+        "source": source,
+        "ref": ref,
+        "ip_hash": ip_hash,
+        "widget_id": widget_id,
+        "embed_origin": embed_origin,
+        "embed_origin_registered": embed_origin_registered,
+        "partner_opt_in": partner_opt_in,
+        "held_reason": str(held_reason),
+        "text_ids": text_ids,
+        "consent_partner_ids": consent_partner_ids,
+    }
+    params.update(task_params(send_confirmation_email) if email_in_statement else NO_TASK)
+    sql = _SIGN
+    if rate_checks:
+        sql = _SIGN_COUNTED
+        params.update(
+            rate_keys=[check.counter for check in rate_checks],
+            rate_expires=[check.expires_at for check in rate_checks],
+            rate_limits=[check.limit for check in rate_checks],
+            rate_reasons=[str(check.reason) for check in rate_checks],
+            commit_counters=not connection.in_atomic_block,
+        )
+    # One statement, so in autocommit it is its own transaction: no BEGIN or COMMIT round
+    # trips. Inside a caller's transaction it simply joins it.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (signature_id,) = cursor.fetchone()
+    if signature_id is not None:
+        if sends_email and not email_in_statement:
+            send_confirmation_email.enqueue(signature_id=signature_id)
+        return SignOutcome(signature_id, True, SignatureStatus.PENDING)
+
+    existing = Signature.objects.only("id", "status").get(petition=petition, email_key=email_key)
+    if (
+        existing.status == SignatureStatus.PENDING
+        and sends_email
+        and resend_allowed(ip_hash=ip_hash)
+    ):
+        send_confirmation_email.enqueue(signature_id=existing.pk)
+    return SignOutcome(existing.pk, False, existing.status)
