@@ -60,6 +60,7 @@ compilemessages: $(STAMP)
 	$(PY) -m campaign.devtools.catalogs
 
 check: $(STAMP)
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

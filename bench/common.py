@@ -359,7 +359,7 @@ def confirm_link(public_id, *, slug: str, lang: str) -> str:
 
     from django.core import signing
 
-    from petitions.signing.tokens import CONFIRM_SALT
+    from petitions.tokens import CONFIRM_SALT
 
     signer = signing.TimestampSigner(key=BENCH_SECRET_KEY, salt=CONFIRM_SALT, fallback_keys=[])
     token = signer.sign(uuid.UUID(str(public_id)).hex)

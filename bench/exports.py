@@ -100,8 +100,9 @@ def main() -> None:
     from django.utils import translation
 
     from petitions.reporting.counting import petition_counts
-    from petitions.reporting.delivery import build_package, request_delivery_package
+    from petitions.reporting.delivery import build_package
     from petitions.reporting.exports import stream_export, write_export
+    from petitions.reporting.package_requests import request_delivery_package
     from petitions.seeding import seed_launch_campaigns
 
     translation.activate("en")

@@ -190,7 +190,7 @@ def wait_for_queue(url: str, timeout: float = 180) -> int:
                 cursor.execute(
                     "SELECT count(*) FROM django_tasks_database_dbtaskresult"
                     " WHERE status IN ('READY', 'RUNNING')"
-                    " AND task_path <> 'petitions.tasks.purge_expired'"
+                    " AND task_path <> 'petitions.rights.tasks.purge_expired'"
                 )
                 left = cursor.fetchone()[0]
             conn.close()

@@ -300,7 +300,7 @@ STORAGES = {
 SIGNATURE_CONFIRM_MAX_AGE = envint("SIGNATURE_CONFIRM_MAX_AGE", str(7 * 24 * 3600))
 FORM_TOKEN_MAX_AGE = envint("FORM_TOKEN_MAX_AGE", str(24 * 3600))
 # Form tokens are stamped with the start of a window this long (at most a quarter of the max
-# age), so a cached page keeps its bytes and ETag between count changes (petitions/signing/tokens.py).
+# age), so a cached page keeps its bytes and ETag between count changes (petitions/tokens.py).
 FORM_TOKEN_WINDOW = envint("FORM_TOKEN_WINDOW", "3600")
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "30")
 EMAIL_RETRY_DELAYS = [10, 60, 300, 1800, 7200]

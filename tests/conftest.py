@@ -11,10 +11,10 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from campaign.devtools.catalogs import compile_catalogs
+from petitions import consents
 from petitions.abuse import ip_hashing
 from petitions.models import Petition
 from petitions.seeding import seed_launch_campaigns
-from petitions.signing import consents
 
 compile_catalogs()
 

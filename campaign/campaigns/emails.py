@@ -6,14 +6,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from campaign.campaigns.invitation_links import make_invitation_token
 from campaign.campaigns.models import Invitation
-from petitions.mail.messages import absolute, send_templated
+from campaign.core.mailer import absolute, send_templated
 
 
 def send_invitation(invitation: Invitation) -> None:
     """Send the invitation link in the inviter's language. Side effect: one email."""
-    from campaign.campaigns.invitations import make_invitation_token
-
     with translation.override(invitation.language):
         path = reverse(
             "organize:accept_invitation", kwargs={"token": make_invitation_token(invitation)}

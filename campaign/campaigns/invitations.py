@@ -5,31 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from campaign.campaigns.access import RANK
 from campaign.campaigns.models import Campaign, CampaignMembership, Invitation, Role
-
-_SALT = "campaign.invitation"
-
-
-def make_invitation_token(invitation: Invitation) -> str:
-    return signing.TimestampSigner(salt=_SALT).sign(invitation.key)
-
-
-def invitation_for_token(token: str) -> Invitation | None:
-    """The open invitation a token names, or None if it is forged, expired or already used."""
-    try:
-        key = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=settings.INVITATION_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return (
-        Invitation.objects.select_related("campaign")
-        .filter(key=key, accepted_at__isnull=True)
-        .first()
-    )
+from campaign.campaigns.tasks import send_invitation_email
 
 
 def invite(*, campaign: Campaign, email: str, role: str, invited_by, language: str) -> Invitation:
@@ -37,8 +18,6 @@ def invite(*, campaign: Campaign, email: str, role: str, invited_by, language: s
 
     Side effects: INSERT of the invitation, one queued task (send_invitation_email).
     """
-    from campaign.tasks import send_invitation_email
-
     with transaction.atomic():
         invitation = Invitation.objects.create(
             campaign=campaign,
@@ -67,7 +46,6 @@ def accept_invitation(*, invitation: Invitation, user) -> Acceptance:
         user=user, email__iexact=invitation.email, verified=True
     ).exists():
         return Acceptance(None, "email")
-    from campaign.campaigns.access import RANK
 
     with transaction.atomic():
         membership, created = CampaignMembership.objects.select_for_update().get_or_create(

@@ -105,11 +105,7 @@ def approve_translations(translations, *, user) -> int:
 def current_source_hash(campaign: Campaign) -> str:
     """The hash of the primary translation as it is now (uses prefetched translations)."""
     primary = next(
-        (
-            t
-            for t in campaign.translations.all()
-            if t.language == campaign.primary_language
-        ),
+        (t for t in campaign.translations.all() if t.language == campaign.primary_language),
         None,
     )
     return translation_hash(primary) if primary else ""

@@ -8,12 +8,14 @@ the active language, so documents built outside a request (tasks, commands) say 
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from django.utils import timezone
 from django.utils.translation import get_language, to_locale
+from pyuca import Collator
 
 # CLDR's plain "pt" is Brazilian Portuguese; the site's "pt" is European Portuguese.
 BABEL_LOCALES = {"pt": "pt_PT"}
@@ -56,3 +58,9 @@ def format_datetime(value: datetime.datetime, language: str | None = None) -> st
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return babel_dates.format_datetime(value, format="medium", locale=babel_locale(language))
+
+
+@functools.cache
+def collator() -> Collator:
+    """Unicode Collation Algorithm order (root, untailored) for sorting names of any script."""
+    return Collator()

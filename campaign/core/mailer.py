@@ -17,6 +17,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 from django.core.mail.backends.filebased import EmailBackend as FileBackend
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks.base import Task
 
@@ -96,13 +97,6 @@ def send_prepared(prepared: dict) -> None:
     message.send()
 
 
-def enqueue_prepared(message: EmailMessage, *, kind: str) -> None:
-    """Queue a rendered message for the worker (in the caller's transaction, if any)."""
-    from campaign.tasks import send_prepared_email  # noqa: PLC0415 -- tasks import this module
-
-    send_prepared_email.enqueue(message=prepare_message(message, kind=kind))
-
-
 def retry_later(task: Task, *, attempt: int, what: str, **kwargs) -> bool:
     """Queue ``task`` again after EMAIL_RETRY_DELAYS[attempt - 1]; False once they are used up.
 
@@ -117,3 +111,17 @@ def retry_later(task: Task, *, attempt: int, what: str, **kwargs) -> bool:
     run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
     task.using(run_after=run_after).enqueue(attempt=attempt + 1, **kwargs)
     return True
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def send_templated(*, to: str, template: str, context: dict) -> None:
+    """Render emails/<template>{_subject.txt,.txt,.html} and send them as one message."""
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    text = render_to_string(f"emails/{template}.txt", context)
+    html = render_to_string(f"emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    message.attach_alternative(html, "text/html")
+    message.send()

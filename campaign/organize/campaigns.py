@@ -19,14 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaign.campaigns.access import require_role
+from campaign.campaigns.access import require_role, role_satisfies
 from campaign.campaigns.content import campaign_translation
-from campaign.campaigns.invitations import (
-    accept_invitation,
-    invitation_for_token,
-    invite,
-    owner_count,
-)
+from campaign.campaigns.invitation_links import invitation_for_token
+from campaign.campaigns.invitations import accept_invitation, invite, owner_count
 from campaign.campaigns.models import CampaignMembership, Invitation, Role
 from campaign.web.accounts import INVITATION_SESSION_KEY, has_active_totp, mfa_setup_redirect
 from campaign.web.http import private
@@ -191,8 +187,6 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 
 def tabs(campaign, role: str, current: str) -> list[dict]:
     """The campaign's organizer pages this role may open."""
-    from campaign.campaigns.access import role_satisfies
-
     items = [
         ("dashboard", _("Dashboard"), Role.VIEWER),
         ("signers", _("Recent signers"), Role.ORGANIZER),

@@ -44,6 +44,7 @@ from petitions.regions import BRAZILIAN_STATES, region_name
 from petitions.reporting import charts, delivery, exports, quorums
 from petitions.reporting.access_log import record_audit
 from petitions.reporting.counting import petition_counts
+from petitions.reporting.package_requests import request_delivery_package
 
 RECENT_SIGNERS = 50
 
@@ -250,7 +251,7 @@ def packages(request: HttpRequest, slug: str) -> HttpResponse:
     """List delivery packages (refreshing while one is built); POST requests a new one."""
     petition = request.campaign.petition
     if request.method == "POST":
-        package = delivery.request_delivery_package(petition=petition, requested_by=request.user)
+        package = request_delivery_package(petition=petition, requested_by=request.user)
         record_audit(
             user=request.user,
             action="delivery_request",

@@ -41,6 +41,7 @@ from campaign.web.http import (
     same_in_every_language,
     served_from_cache,
 )
+from petitions.consents import consent_text_id
 from petitions.models import Widget
 from petitions.partners.embeds import (
     Accent,
@@ -52,9 +53,8 @@ from petitions.partners.embeds import (
     widget_language,
 )
 from petitions.reporting.counting import petition_counts
-from petitions.signing.consents import consent_text_id
 from petitions.signing.forms import HONEYPOT_FIELD, SignatureForm, signer_fields
-from petitions.signing.tokens import check_widget_token, make_widget_token
+from petitions.tokens import check_widget_token, make_widget_token
 
 LOADER_PATH = settings.BASE_DIR / "static" / "js" / "embed-loader.js"
 

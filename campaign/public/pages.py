@@ -26,7 +26,7 @@ from campaign.web.discovery import absolute_url, hreflang, localized_path, og_lo
 from campaign.web.http import public, same_in_every_language, served_from_cache
 from petitions.reporting.counting import petition_counts
 from petitions.signing.forms import HONEYPOT_FIELD, SignatureForm
-from petitions.signing.tokens import make_form_token
+from petitions.tokens import make_form_token
 
 ATTRIBUTION_PARAMS = ("partner", "source", "ref")
 FAVICON_PATH = settings.BASE_DIR / "static" / "img" / "favicon.ico"

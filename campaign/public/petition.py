@@ -34,6 +34,7 @@ from campaign.web.http import (
     served_from_cache,
 )
 from petitions.abuse.rules import Hold, screen_signature
+from petitions.consents import consent_text_id
 from petitions.models import Petition, SignatureStatus
 from petitions.partners.embeds import partner_page_url, widget_for_key
 from petitions.partners.service import partner_signature_count
@@ -41,10 +42,9 @@ from petitions.reporting.counting import petition_counts
 from petitions.rights import privacy
 from petitions.rights.requests import request_data_copy, request_rights_links, withdraw_signature
 from petitions.signing.confirmation import confirm_pending, find_signature, resend_confirmation
-from petitions.signing.consents import consent_text_id
 from petitions.signing.forms import HONEYPOT_FIELD, ResendForm, SignatureForm, signer_fields
 from petitions.signing.service import create_signature
-from petitions.signing.tokens import (
+from petitions.tokens import (
     TokenProblem,
     check_form_token,
     make_form_token,

@@ -10,11 +10,12 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.sites.shortcuts import get_current_site
-from django.core import checks
+from django.core.mail import EmailMessage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from campaign.core.mailer import enqueue_prepared
+from campaign.campaigns.tasks import send_prepared_email
+from campaign.core.mailer import prepare_message
 
 # Every authenticated request to a view in these URL namespaces needs an active TOTP
 # authenticator. Decided on the resolved view, never on the path, so a SCRIPT_NAME prefix
@@ -84,3 +85,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if settings.ACCOUNT_SIGNUP_OPEN:
             return True
         return bool(request.session.get(INVITATION_SESSION_KEY))
+
+
+def enqueue_prepared(message: EmailMessage, *, kind: str) -> None:
+    """Queue a rendered message for the worker (in the caller's transaction, if any)."""
+    send_prepared_email.enqueue(message=prepare_message(message, kind=kind))

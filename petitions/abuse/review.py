@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from petitions.models import HeldReason, Signature, SignatureStatus
-from petitions.partners.webhooks import enqueue_partner_webhook
+from petitions.partners.notify import enqueue_partner_webhook
 from petitions.reporting.counting import flush_counts
 
 

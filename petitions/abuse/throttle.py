@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.utils import timezone
+
+from petitions.models import RateCounter
 
 _UPSERT = """
 INSERT INTO petitions_ratecounter (key, count, expires_at) VALUES (%s, 1, %s)
@@ -117,9 +120,5 @@ def over_limits(checks: list[tuple[str, str]]) -> list[bool]:
 
 def delete_expired_counters() -> int:
     """Side effect: deletes database counters whose window has ended."""
-    from django.utils import timezone
-
-    from petitions.models import RateCounter
-
     deleted, _ = RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()
     return deleted

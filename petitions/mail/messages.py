@@ -9,22 +9,17 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from campaign.campaigns.content import campaign_translation, get_campaign
-from petitions.mail.health import is_suppressed
+from campaign.core.mailer import absolute, send_templated
+from petitions.mail.data_copy import consent_rows, signature_data
+from petitions.mail.suppression import is_suppressed
 from petitions.models import Signature
-from petitions.rights.requests import consent_rows, signature_data
-from petitions.signing.tokens import make_confirm_token, make_rights_token
+from petitions.tokens import make_confirm_token, make_rights_token
 
 logger = logging.getLogger(__name__)
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def rights_links(signature: Signature) -> dict:
@@ -59,16 +54,6 @@ def _send(*, signature: Signature, template: str, context: dict) -> bool:
     }
     send_templated(to=signature.email, template=template, context=context)
     return True
-
-
-def send_templated(*, to: str, template: str, context: dict) -> None:
-    """Render emails/<template>{_subject.txt,.txt,.html} and send them as one message."""
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def send_confirmation(signature: Signature) -> bool:

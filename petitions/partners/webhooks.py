@@ -31,35 +31,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaign.campaigns.content import campaign_translation
-from petitions.mail.messages import absolute
-from petitions.models import Signature, WebhookDelivery, WebhookStatus
+from campaign.core.mailer import absolute
+from petitions.models import WebhookDelivery, WebhookStatus
 
 TIMEOUT_SECONDS = 5
 # NAT64 prefix: an address in it reaches the IPv4 address in its last 32 bits.
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-def enqueue_partner_webhook(*, signature: Signature) -> WebhookDelivery | None:
-    """Queue the webhook for a signature that has just come to count, when its partner wants one.
-
-    Call inside the transaction that confirmed or released it. Side effects: one WebhookDelivery
-    row and one queued task, or nothing when the signature does not count (a held one waits for
-    its release, ``review.release_signatures``), the signer did not opt in or the partner has no
-    webhook.
-    """
-    from petitions.tasks import deliver_webhook
-
-    if not signature.is_counted:
-        return None
-    partner = signature.partner
-    if not signature.partner_opt_in or partner is None or not partner.webhook_url:
-        return None
-    delivery, created = WebhookDelivery.objects.get_or_create(
-        partner=partner, signature=signature, defaults={"url": partner.webhook_url}
-    )
-    if created:
-        deliver_webhook.enqueue(delivery_id=delivery.pk)
-    return delivery
 
 
 def webhook_payload(delivery: WebhookDelivery) -> dict:

@@ -35,7 +35,6 @@ from pathlib import Path
 
 from babel.languages import get_official_languages
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -44,7 +43,7 @@ from django.utils.translation import gettext as _
 from campaign.campaigns.content import campaign_translation, offered_languages
 from campaign.campaigns.models import RegionKind
 from campaign.core.country_names import country_name
-from campaign.core.l10n import format_date, format_number
+from campaign.core.l10n import collator, format_date, format_number
 from campaign.core.private_files import open_private, private_dir
 from petitions.models import (
     DeliveryPackage,
@@ -58,7 +57,6 @@ from petitions.reporting.counting import PetitionCounts, petition_counts
 from petitions.reporting.exports.base import UTF8_BOM, neutralise, new_pdf
 from petitions.reporting.exports.exporters import SignerList, stream_rows
 from petitions.reporting.quorums import place_name, quorum_rule
-from petitions.signing.forms import collator
 
 logger = logging.getLogger(__name__)
 
@@ -79,26 +77,6 @@ def deliveries_dir() -> Path:
 def private_deliveries_dir() -> Path:
     """``VAR_DIR/deliveries``, created (or tightened to) 0700 with VAR_DIR itself."""
     return private_dir(deliveries_dir(), root=Path(settings.VAR_DIR))
-
-
-def request_delivery_package(*, petition: Petition, requested_by) -> DeliveryPackage:
-    """Create a pending package and enqueue its build, in one transaction.
-
-    Side effects: a DeliveryPackage row, a queued build task, and a queued clean-up task that
-    runs when the package expires.
-    """
-    from petitions.tasks import build_delivery_package, delete_expired_delivery_packages
-
-    expires_at = timezone.now() + datetime.timedelta(days=settings.DELIVERY_PACKAGE_DAYS)
-    with transaction.atomic():
-        package = DeliveryPackage.objects.create(
-            petition=petition, requested_by=requested_by, expires_at=expires_at
-        )
-        build_delivery_package.enqueue(package_id=package.pk)
-        delete_expired_delivery_packages.using(
-            run_after=expires_at + datetime.timedelta(minutes=1)
-        ).enqueue()
-    return package
 
 
 def site_language(code: str) -> str | None:

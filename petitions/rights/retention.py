@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from petitions.abuse.ip_hashing import delete_past_keys
 from petitions.abuse.throttle import delete_expired_counters
-from petitions.mail.health import delete_stale_soft_bounces
+from petitions.mail.suppression import delete_stale_soft_bounces
 from petitions.models import Petition
 
 logger = logging.getLogger(__name__)

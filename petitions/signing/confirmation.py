@@ -7,8 +7,11 @@ import uuid
 from django.db import connection, transaction
 from django.utils import timezone
 
+from petitions.abuse.rules import resend_allowed
 from petitions.addresses import normalise_email
+from petitions.mail.tasks import send_confirmation_email
 from petitions.models import Petition, Signature, SignatureStatus
+from petitions.partners.notify import enqueue_partner_webhook
 
 
 def confirm_signature(*, public_id: uuid.UUID) -> Signature | None:
@@ -44,8 +47,6 @@ def confirm_pending(
     transaction that also queues the partner's webhook. The counts pick the signature up on
     their next flush (counting.py).
     """
-    from petitions.partners.webhooks import enqueue_partner_webhook
-
     params = {"now": timezone.now(), "public_id": public_id, "campaign_id": campaign_id}
     with connection.cursor() as cursor:
         cursor.execute(CONFIRM_WITHOUT_WEBHOOK, params)
@@ -80,9 +81,6 @@ def resend_confirmation(*, petition: Petition, email: str, ip_hash: str) -> bool
     client (``ip_hash``, abuse.resend_allowed) here and per signature when the email is sent
     (abuse.confirmation_email_allowed). Side effects: a counter increment, one queued task.
     """
-    from petitions.abuse.rules import resend_allowed
-    from petitions.tasks import send_confirmation_email
-
     if not resend_allowed(ip_hash=ip_hash):
         return False
     with transaction.atomic():

@@ -11,9 +11,9 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from pyuca import Collator
 
 from campaign.campaigns.models import RegionKind
+from campaign.core.l10n import collator
 from petitions.addresses import domain_problem
 from petitions.regions import BRAZILIAN_STATES
 
@@ -83,11 +83,6 @@ class ConsentCheckbox(forms.CheckboxInput):
     def value_from_datadict(self, data, files, name) -> bool:
         value = data.get(name)
         return isinstance(value, str) and value.strip().lower() in self.TICKED
-
-
-@functools.cache
-def collator() -> Collator:
-    return Collator()
 
 
 @functools.lru_cache(maxsize=64)

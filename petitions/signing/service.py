@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
+from petitions.abuse.rules import NO_EMAIL_REASONS, resend_allowed
 from petitions.abuse.throttle import RateCheck
 from petitions.addresses import normalise_email
+from petitions.mail.tasks import send_confirmation_email
 from petitions.models import Petition, Signature, SignatureStatus
 from petitions.queue.sql_enqueue import enqueue_in_sql, task_params
 
@@ -120,9 +122,6 @@ def create_signature(
     petitions_consent and one queued task, written by one statement (so in one transaction)
     when tasks live in this database; the counters' increments.
     """
-    from petitions.abuse.rules import NO_EMAIL_REASONS, resend_allowed
-    from petitions.tasks import send_confirmation_email
-
     now = timezone.now()
     email = email.strip()
     email_key = normalise_email(email)

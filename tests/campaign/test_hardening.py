@@ -157,7 +157,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
 
 
 def test_application_logs_never_contain_the_client_address(client, campaigns, caplog):
-    from petitions.signing.tokens import make_form_token
+    from petitions.tokens import make_form_token
 
     address = "203.0.113.77"
     token = make_form_token(petition_id=campaigns[EU].petition.pk)

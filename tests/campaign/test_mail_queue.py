@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from campaign.core.mailer import enqueue_prepared
+from campaign.web.accounts import enqueue_prepared
 from tests.mailserver import QUIET, SmtpServer, use_email_url
 from tests.petitions.test_rights import links, signed_and_confirmed
 
@@ -41,8 +41,8 @@ def test_data_copy_and_new_links_emails_are_retried_until_the_mail_server_is_bac
     assert run_tasks() == 2
     retries = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
     assert sorted((r.task_path, r.args_kwargs["kwargs"]["attempt"]) for r in retries) == [
-        ("petitions.tasks.send_data_copy_email", 2),
-        ("petitions.tasks.send_rights_links_email", 2),
+        ("petitions.mail.tasks.send_data_copy_email", 2),
+        ("petitions.mail.tasks.send_rights_links_email", 2),
     ]
     server.start()
     try:

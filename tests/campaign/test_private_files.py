@@ -14,7 +14,8 @@ from django.core.management import call_command
 from campaign.core.mailer import ConsoleAndFileBackend
 from campaign.core.private_files import open_private, private_dir
 from petitions.models import DeliveryPackage, DeliveryStatus
-from petitions.reporting.delivery import deliveries_dir, request_delivery_package
+from petitions.reporting.delivery import deliveries_dir
+from petitions.reporting.package_requests import request_delivery_package
 from tests.petitions.exporting import make_signature
 
 BASE_DIR = Path(__file__).resolve().parents[2]

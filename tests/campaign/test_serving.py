@@ -13,7 +13,7 @@ import pytest
 from django.db import connections
 
 from campaign.conf.dbrouting import read_only_alias
-from petitions.tasks import send_confirmation_email
+from petitions.mail.tasks import send_confirmation_email
 
 EU = "banfacialrecognitioneu"
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from campaign.campaigns.invitations import invitation_for_token, make_invitation_token
+from campaign.campaigns.invitation_links import invitation_for_token, make_invitation_token
 from campaign.campaigns.models import CampaignMembership, Invitation
 from tests.organize.conftest import EU, PASSWORD, login, make_user, totp_code
 

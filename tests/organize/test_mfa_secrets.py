@@ -9,8 +9,8 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management import call_command
 
-from campaign.core.secrets import decrypt_secret, encrypt_secret
 from campaign.conf.checks import check_mfa_encryption_key
+from campaign.core.secrets import decrypt_secret, encrypt_secret
 from tests.organize.conftest import SECRET, login, make_user
 
 encrypt_migration = importlib.import_module(

@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
-from campaign.settings import cache_settings
 from campaign.conf.checks import check_rate_limit_cache
+from campaign.settings import cache_settings
 from tests.organize.conftest import PASSWORD, make_user, totp_code
 
 TOO_MANY = "Too many failed login attempts"

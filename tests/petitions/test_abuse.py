@@ -19,7 +19,7 @@ from petitions.reporting.counting import petition_counts
 from petitions.signing.confirmation import confirm_signature
 from petitions.signing.forms import HONEYPOT_FIELD
 from petitions.signing.service import create_signature
-from petitions.signing.tokens import make_form_token
+from petitions.tokens import make_form_token
 from tests.conftest import confirm_link
 from tests.petitions.helpers import form_token, solve
 

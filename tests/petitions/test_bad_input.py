@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from petitions.addresses import normalise_email
 from petitions.models import Signature
 from petitions.signing.forms import has_control_characters
-from petitions.signing.tokens import make_confirm_token, make_form_token, make_rights_token
+from petitions.tokens import make_confirm_token, make_form_token, make_rights_token
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"

@@ -5,7 +5,7 @@ from django.core import mail, signing
 
 from petitions.models import Signature, SignatureStatus, WebhookDelivery
 from petitions.signing.confirmation import confirm_pending
-from petitions.signing.tokens import CONFIRM_SALT
+from petitions.tokens import CONFIRM_SALT
 from tests.conftest import confirm_link
 from tests.petitions.helpers import sign
 from tests.petitions.widget_helpers import make_partner, widget_sign

@@ -81,7 +81,7 @@ def package_signers(petition, tmp_path) -> tuple[int, list[list[str]], list[list
 
 def webhook_queue() -> list[tuple[str, int]]:
     """Queued webhook deliveries as (signer name, queued deliver_webhook tasks for it)."""
-    tasks = DBTaskResult.objects.filter(task_path="petitions.tasks.deliver_webhook")
+    tasks = DBTaskResult.objects.filter(task_path="petitions.partners.tasks.deliver_webhook")
     queued = [result.args_kwargs["kwargs"]["delivery_id"] for result in tasks]
     return [
         (delivery.signature.name, queued.count(delivery.pk))

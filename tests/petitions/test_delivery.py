@@ -18,8 +18,8 @@ from petitions.reporting.delivery import (
     deliveries_dir,
     local_place_name,
     place_languages,
-    request_delivery_package,
 )
+from petitions.reporting.package_requests import request_delivery_package
 from tests.petitions.exporting import csv_rows, make_signature, pdf_text
 
 DAY = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
@@ -317,8 +317,8 @@ def test_request_enqueues_the_build_and_the_expiry(eu_petition):
     package = request_delivery_package(petition=eu_petition, requested_by=None)
     tasks = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
     assert tasks == [
-        "petitions.tasks.build_delivery_package",
-        "petitions.tasks.delete_expired_delivery_packages",
+        "petitions.reporting.tasks.build_delivery_package",
+        "petitions.reporting.tasks.delete_expired_delivery_packages",
     ]
     kept = package.expires_at - package.created_at
     assert abs(kept - datetime.timedelta(days=7)) < datetime.timedelta(seconds=5)

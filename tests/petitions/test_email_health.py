@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_tasks_db.models import DBTaskResult
 
-from petitions.mail.health import address_hash, is_suppressed
+from petitions.mail.suppression import address_hash, is_suppressed
 from petitions.models import EmailSuppression, Signature, SoftBounce
 from petitions.signing.confirmation import confirm_signature
 from tests.petitions.helpers import sign
@@ -207,7 +207,7 @@ def post(client, esp_name, payload, *, auth=AUTH, content_type="application/json
 
 def queued_confirmations():
     return list(
-        DBTaskResult.objects.filter(task_path="petitions.tasks.send_confirmation_email")
+        DBTaskResult.objects.filter(task_path="petitions.mail.tasks.send_confirmation_email")
         .order_by("id")
         .values_list("status", "args_kwargs")
     )

@@ -7,8 +7,8 @@ from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from petitions.mail.data_copy import FIELD_LABELS
 from petitions.models import Consent, ConsentText, Signature
-from petitions.rights.requests import FIELD_LABELS
 from tests.conftest import confirm_link
 from tests.petitions.helpers import sign
 from tests.petitions.test_rights import links

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from petitions.consents import consent_text_id
 from petitions.models import (
     Consent,
     HeldReason,
@@ -18,9 +19,8 @@ from petitions.models import (
 )
 from petitions.reporting.counting import flush_counts, petition_counts
 from petitions.rights.retention import purge_expired
+from petitions.rights.tasks import schedule_purge
 from petitions.signing.confirmation import confirm_signature
-from petitions.signing.consents import consent_text_id
-from petitions.tasks import schedule_purge
 from tests.conftest import run_queued_tasks
 
 DAY = datetime.timedelta(days=1)
@@ -176,7 +176,7 @@ def test_purge_schedule_is_idempotent_and_the_task_reschedules_itself(db, settin
     out = StringIO()
     call_command("purge_expired", "--schedule", stdout=out)
     assert out.getvalue() == "purge task already waiting\n"
-    waiting = DBTaskResult.objects.filter(task_path="petitions.tasks.purge_expired")
+    waiting = DBTaskResult.objects.filter(task_path="petitions.rights.tasks.purge_expired")
     assert waiting.count() == 1
     assert run_queued_tasks() == 1
     next_run = waiting.filter(status="READY").get()

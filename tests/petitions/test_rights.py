@@ -9,11 +9,11 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
+from petitions.mail.data_copy import FIELD_LABELS
 from petitions.models import Consent, Signature
 from petitions.reporting.counting import flush_counts, petition_counts, stored_total
-from petitions.rights.requests import FIELD_LABELS
 from petitions.signing.confirmation import confirm_signature
-from petitions.signing.tokens import make_rights_token
+from petitions.tokens import make_rights_token
 from tests.conftest import confirm_link
 from tests.petitions.helpers import sign
 

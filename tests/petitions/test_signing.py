@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from petitions.models import Consent, Signature, SignatureStatus
-from petitions.signing.tokens import (
+from petitions.tokens import (
     FORM_SALT,
     TokenProblem,
     check_form_token,
@@ -139,7 +139,7 @@ def test_sign_rejects_tampered_form_token(client, br_petition):
 
 
 def test_sign_rejects_form_token_of_another_petition(client, br_petition, eu_petition):
-    from petitions.signing.tokens import make_form_token
+    from petitions.tokens import make_form_token
 
     token = make_form_token(petition_id=eu_petition.pk)
     response = sign(client, lang="en", slug=BR, form_token=token)
@@ -198,7 +198,7 @@ def test_a_remembered_form_token_still_expires_and_follows_the_secret_key(settin
     assert check_form_token(token, petition_id=4) == TokenProblem.INVALID
     settings.FORM_TOKEN_MAX_AGE = 60
     later = time.time() + 61
-    monkeypatch.setattr("petitions.signing.tokens.time.time", lambda: later)
+    monkeypatch.setattr("petitions.tokens.time.time", lambda: later)
     assert check_form_token(token, petition_id=3) == TokenProblem.EXPIRED
     monkeypatch.undo()
     settings.SECRET_KEY = "another-secret-key-" + "x" * 40
@@ -213,7 +213,7 @@ def test_form_tokens_stay_the_same_through_a_window_and_never_outlive_their_max_
     settings.FORM_TOKEN_MAX_AGE = 3600
     window_start = 1_800_000_000  # a multiple of 600
     clock = [window_start + 10.5]
-    monkeypatch.setattr("petitions.signing.tokens.time.time", lambda: clock[0])
+    monkeypatch.setattr("petitions.tokens.time.time", lambda: clock[0])
     form, frame = make_form_token(petition_id=3), make_widget_token(widget_id=5)
     clock[0] = window_start + 599.9
     assert (make_form_token(petition_id=3), make_widget_token(widget_id=5)) == (form, frame)
@@ -242,7 +242,7 @@ def test_token_window_is_at_most_a_quarter_of_the_max_age(settings, monkeypatch)
     settings.FORM_TOKEN_WINDOW = 3600
     settings.FORM_TOKEN_MAX_AGE = 400
     clock = [1_800_000_000.0]
-    monkeypatch.setattr("petitions.signing.tokens.time.time", lambda: clock[0])
+    monkeypatch.setattr("petitions.tokens.time.time", lambda: clock[0])
     first = make_form_token(petition_id=3)
     clock[0] += 99
     assert make_form_token(petition_id=3) == first

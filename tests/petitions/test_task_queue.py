@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
+from petitions.mail.tasks import send_confirmation_email
 from petitions.models import Signature
 from petitions.queue import claims as queue_claims
 from petitions.queue.claims import is_claim, plan_claims_on_the_index
 from petitions.queue.cpu_pressure import CpuPressure
-from petitions.tasks import send_confirmation_email
 from tests.petitions.helpers import sign
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from campaign.campaigns.models import Partner
 from petitions.abuse import throttle
 from petitions.models import Consent, HeldReason, Signature, Widget
 from petitions.seeding import seed_launch_campaigns
-from petitions.signing.tokens import WIDGET_SALT
+from petitions.tokens import WIDGET_SALT
 from tests.conftest import confirm_link
 from tests.petitions.helpers import sign, solve
 from tests.petitions.widget_helpers import (

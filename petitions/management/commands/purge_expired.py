@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand
 from django_tasks_db.backend import DatabaseBackend
 
 from petitions.rights.retention import purge_expired
-from petitions.tasks import purge_expired as purge_expired_task
-from petitions.tasks import schedule_purge
+from petitions.rights.tasks import purge_expired as purge_expired_task
+from petitions.rights.tasks import schedule_purge
 
 
 class Command(BaseCommand):

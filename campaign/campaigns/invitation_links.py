@@ -1,0 +1,27 @@
+"""Signed links that carry an invitation: made for its email, read when it is accepted."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+
+from campaign.campaigns.models import Invitation
+
+_SALT = "campaign.invitation"
+
+
+def make_invitation_token(invitation: Invitation) -> str:
+    return signing.TimestampSigner(salt=_SALT).sign(invitation.key)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The open invitation a token names, or None if it is forged, expired or already used."""
+    try:
+        key = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=settings.INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return (
+        Invitation.objects.select_related("campaign")
+        .filter(key=key, accepted_at__isnull=True)
+        .first()
+    )

@@ -1,0 +1,72 @@
+"""Background tasks that send signers' emails, retried with backoff on failure."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from campaign.core.mailer import retry_later
+from petitions.abuse.rules import confirmation_email_allowed
+from petitions.mail import messages as emails
+from petitions.models import Signature
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def send_confirmation_email(signature_id: int, attempt: int = 1) -> None:
+    signature = (
+        Signature.objects.select_related("petition__campaign", "partner")
+        .filter(pk=signature_id)
+        .first()
+    )
+    if signature is None or signature.status != "pending":
+        return  # withdrawn, purged or already confirmed meanwhile
+    if attempt == 1 and not confirmation_email_allowed(signature_id=signature_id):
+        logger.info("Not sending confirmation email for %s: re-send bound reached", signature_id)
+        return
+    try:
+        emails.send_confirmation(signature)
+    except Exception:
+        what = f"confirmation email for signature {signature_id}"
+        if not retry_later(
+            send_confirmation_email, attempt=attempt, what=what, signature_id=signature_id
+        ):
+            raise
+
+
+@task()
+def send_data_copy_email(signature_id: int, attempt: int = 1) -> None:
+    signature = (
+        Signature.objects.select_related("petition__campaign", "partner")
+        .filter(pk=signature_id)
+        .first()
+    )
+    if signature is None or signature.anonymised_at is not None:
+        return  # withdrawn or anonymised meanwhile: nothing to send
+    try:
+        emails.send_data_copy(signature)
+    except Exception:
+        what = f"data copy email for signature {signature_id}"
+        if not retry_later(
+            send_data_copy_email, attempt=attempt, what=what, signature_id=signature_id
+        ):
+            raise
+
+
+@task()
+def send_rights_links_email(signature_id: int, attempt: int = 1) -> None:
+    signature = (
+        Signature.objects.select_related("petition__campaign").filter(pk=signature_id).first()
+    )
+    if signature is None or signature.anonymised_at is not None:
+        return
+    try:
+        emails.send_rights_links(signature)
+    except Exception:
+        what = f"rights links email for signature {signature_id}"
+        if not retry_later(
+            send_rights_links_email, attempt=attempt, what=what, signature_id=signature_id
+        ):
+            raise
