@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from campaign.l10n import format_datetime
 from petitions.addresses import normalise_email
-from petitions.consents import signature_consents
+from petitions.consents import CONSENT_KIND_LABELS, signature_consents
 from petitions.counting import lock_counts, uncount
-from petitions.models import ConsentKind, Petition, Signature, SignatureStatus
+from petitions.models import Petition, Signature, SignatureStatus
 from petitions.regions import region_name
 from petitions.throttle import over_limit
 
@@ -114,12 +114,6 @@ FIELD_LABELS = {
     "ip_hash": gettext_lazy("Keyed hash of your IP address"),
     "held_reason": gettext_lazy("Review"),
     "anonymised_at": gettext_lazy("Anonymised on"),
-}
-
-CONSENT_KIND_LABELS = {
-    ConsentKind.PRIVACY: gettext_lazy("Privacy notice"),
-    ConsentKind.UPDATES: gettext_lazy("Campaign updates"),
-    ConsentKind.PARTNER: gettext_lazy("News from a partner"),
 }
 
 
