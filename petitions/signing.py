@@ -24,7 +24,6 @@ from petitions.models import Petition, Signature, SignatureStatus, Widget
 from petitions.outbox import enqueue_in_sql, task_params
 from petitions.throttle import RateCheck
 from petitions.tokens import TokenProblem
-from petitions.widgets import origin_registered
 
 
 @dataclass(frozen=True)
@@ -226,6 +225,15 @@ class SigningClient:
 
 
 @dataclass(frozen=True)
+class Embedding:
+    """The partner's page a widget signature was sent from: its origin ("" when unknown) and
+    whether the partner registered that origin's domain for the widget."""
+
+    origin: str
+    registered: bool
+
+
+@dataclass(frozen=True)
 class SigningOutcome:
     """Either why nothing was stored, or the stored (or already stored) signature.
 
@@ -244,8 +252,7 @@ def sign_petition(
     client: SigningClient,
     language: str,
     widget: Widget | None = None,
-    framed: bool = False,
-    embed_origin: str = "",
+    embedding: Embedding | None = None,
     source: str = "",
     ref: str = "",
 ) -> SigningOutcome:
@@ -253,13 +260,15 @@ def sign_petition(
 
     ``data`` is the valid SignatureForm's cleaned data, None when the form was not valid.
     ``widget`` attributes the signature to a partner: the hosted form's ``?partner=`` key or
-    the widget it was framed in. ``framed`` says it came through the widget's frame, which
-    records the embedding page (``embed_origin``, and whether the partner registered it) and
-    offers the "keep me informed by <partner>" box. The rules, in order, the same for both
-    forms (docs/SECURITY.md, "Abuse rules for signing"): a paused petition refuses; a form
-    token that is not genuine or too old refuses; invalid fields refuse; a required proof of
-    work not solved refuses; then the honeypot, a disposable domain and the rate limits hold
-    the signature (stored, answered alike, not counted). Side effects: those of
+    the widget it was framed in. ``embedding`` is given for a signature sent through the
+    widget's frame: it records the embedding page, and only the frame offers the "keep me
+    informed by <partner>" box.
+
+    The rules, in order, the same for both forms (docs/SECURITY.md, "Abuse rules for
+    signing"): a paused petition refuses; a form token that is not genuine or too old
+    refuses; invalid fields refuse; a required proof of work not solved refuses; then the
+    honeypot, a disposable domain and the rate limits hold the signature (stored, answered
+    alike, not counted). Side effects: those of
     ``abuse.screen_signature`` and ``create_signature`` (the consents, the signature and its
     confirmation email in one transaction), none when refused.
     """
@@ -281,7 +290,7 @@ def sign_petition(
     if hold is None:
         return SigningOutcome(Refusal.POW)
     partner_text_id = None
-    if framed and widget is not None and data["partner_opt_in"]:
+    if embedding is not None and widget is not None and data["partner_opt_in"]:
         partner_text_id = partner_consent_text_id(widget.partner, language)
     signature = create_signature(
         petition=petition,
@@ -296,10 +305,8 @@ def sign_petition(
         partner_consent_text_id=partner_text_id,
         partner_id=widget.partner_id if widget else None,
         widget_id=widget.pk if widget else None,
-        embed_origin=embed_origin if framed else "",
-        embed_origin_registered=(
-            origin_registered(widget=widget, origin=embed_origin) if framed and widget else None
-        ),
+        embed_origin=embedding.origin if embedding else "",
+        embed_origin_registered=embedding.registered if embedding else None,
         source=source,
         ref=ref,
         ip_hash=client.ip_hash,

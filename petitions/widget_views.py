@@ -30,7 +30,7 @@ from petitions.consents import partner_consent_text
 from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD, SignatureForm
 from petitions.models import Widget
-from petitions.signing import Refusal, sign_petition
+from petitions.signing import Embedding, Refusal, sign_petition
 from petitions.tokens import check_widget_token, make_widget_token
 from petitions.views import REFUSAL_STATUS, link_attribution, refusal_notice, signing_client
 from petitions.web import (
@@ -45,6 +45,7 @@ from petitions.widgets import (
     accent_colours,
     frame_ancestors,
     normalise_origin,
+    origin_registered,
     widget_for_key,
     widget_language,
 )
@@ -221,8 +222,9 @@ def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
             client=client,
             language=options.language,
             widget=options.widget,
-            framed=True,
-            embed_origin=options.origin,
+            embedding=Embedding(
+                options.origin, origin_registered(widget=options.widget, origin=options.origin)
+            ),
             **link_attribution(request, data),
         )
         if outcome.refusal is not None:
