@@ -27,33 +27,32 @@ from campaign.campaigns.content import campaign_translation
 from campaign.campaigns.models import Campaign
 from campaign.public.pages import get_campaign
 from campaign.public.petition import (
-    partner_consent_text,
-    pow_notice,
-    screen_post,
-    shown_consent_ids,
-    token_notice,
+    REFUSAL_STATUS,
+    link_attribution,
+    refusal_notice,
+    signing_client,
 )
 from campaign.web.http import (
-    client_ip_hash,
     origin_allowed,
     private,
     public,
     same_in_every_language,
     served_from_cache,
 )
-from petitions.consents import consent_text_id
+from petitions.consents import partner_consent_text
 from petitions.models import Widget
 from petitions.partners.embeds import (
     Accent,
     accent_colours,
     frame_ancestors,
     normalise_origin,
-    sign_through_widget,
+    origin_registered,
     widget_for_key,
     widget_language,
 )
 from petitions.reporting.counting import petition_counts
-from petitions.signing.forms import HONEYPOT_FIELD, SignatureForm, signer_fields
+from petitions.signing.forms import HONEYPOT_FIELD, SignatureForm
+from petitions.signing.service import Embedding, Refusal, sign_petition
 from petitions.tokens import check_widget_token, make_widget_token
 
 LOADER_PATH = settings.BASE_DIR / "static" / "js" / "embed-loader.js"
@@ -205,7 +204,6 @@ def frame(request: HttpRequest, slug: str) -> HttpResponse:
 @same_in_every_language
 def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug, recent=True)
-    petition = campaign.petition
     options = frame_options(request, campaign)
     with translation.override(options.language):
         if not origin_allowed(request):
@@ -218,47 +216,31 @@ def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
                 status=403,
             )
         form = SignatureForm(request.POST, region_kind=campaign.region_kind)
-        if not petition.is_open:
-            notice = _("Signing is paused for this petition.")
-            return render_frame(request, campaign, options, notice=notice, status=403)
-        form_token = request.POST.get("form_token", "")
-        problem = check_widget_token(form_token, widget_id=options.widget.pk)
-        if problem is not None:
-            form.is_valid()
-            notice = token_notice(problem)
-            return render_frame(request, campaign, options, form=form, notice=notice, status=400)
-        if not form.is_valid():
-            return render_frame(request, campaign, options, form=form, status=400)
-        data = form.cleaned_data
-        ip_hash = client_ip_hash(request)
-        # The same rules as the hosted form (petitions/abuse/rules.py).
-        hold = screen_post(
-            request, petition=petition, form_token=form_token, ip_hash=ip_hash, email=data["email"]
+        problem = check_widget_token(
+            request.POST.get("form_token", ""), widget_id=options.widget.pk
         )
-        if hold is None:
-            return render_frame(
-                request, campaign, options, form=form, notice=pow_notice(), status=400
-            )
-
-        language = options.language
-        text_ids = shown_consent_ids(campaign, language, updates=data["updates_opt_in"])
-        partner_text_id = None
-        if data["partner_opt_in"]:
-            text = partner_consent_text(options.widget.partner)
-            partner_text_id = consent_text_id(kind="partner", language=language, text=text)
-        sign_through_widget(
-            petition=petition,
+        client = signing_client(request, problem)
+        data = form.cleaned_data if form.is_valid() else None
+        outcome = sign_petition(
+            campaign=campaign,
+            data=data,
+            client=client,
+            language=options.language,
             widget=options.widget,
-            embed_origin=options.origin,
-            **signer_fields(data, locale=language),
-            consent_text_ids=text_ids,
-            partner_consent_text_id=partner_text_id,
-            source=options.source,
-            ref=options.ref,
-            ip_hash=ip_hash,
-            held_reason=hold.reason,
-            rate_checks=hold.rate_checks,
+            embedding=Embedding(
+                options.origin, origin_registered(widget=options.widget, origin=options.origin)
+            ),
+            **link_attribution(request, data),
         )
+        if outcome.refusal is not None:
+            return render_frame(
+                request,
+                campaign,
+                options,
+                form=None if outcome.refusal == Refusal.PAUSED else form,
+                notice=refusal_notice(outcome.refusal, client),
+                status=REFUSAL_STATUS.get(outcome.refusal, 400),
+            )
     sent_url = reverse("embed_sent", kwargs={"slug": slug}) + "?" + options.query()
     return frame_response(see_other(sent_url), options.widget)
 

@@ -33,17 +33,19 @@ from campaign.web.http import (
     same_in_every_language,
     served_from_cache,
 )
-from petitions.abuse.rules import Hold, screen_signature
-from petitions.consents import consent_text_id
-from petitions.models import Petition, SignatureStatus
+from petitions.models import SignatureStatus
 from petitions.partners.embeds import partner_page_url, widget_for_key
 from petitions.partners.service import partner_signature_count
 from petitions.reporting.counting import petition_counts
 from petitions.rights import privacy
-from petitions.rights.requests import request_data_copy, request_rights_links, withdraw_signature
+from petitions.rights.requests import (
+    request_data_copy,
+    request_rights_links,
+    withdraw_signature,
+)
 from petitions.signing.confirmation import confirm_pending, find_signature, resend_confirmation
-from petitions.signing.forms import HONEYPOT_FIELD, ResendForm, SignatureForm, signer_fields
-from petitions.signing.service import create_signature
+from petitions.signing.forms import HONEYPOT_FIELD, ResendForm, SignatureForm
+from petitions.signing.service import Refusal, SigningClient, sign_petition
 from petitions.tokens import (
     TokenProblem,
     check_form_token,
@@ -69,28 +71,23 @@ def forbidden_origin(request: HttpRequest) -> HttpResponse:
     )
 
 
-def privacy_consent_text(campaign) -> str:
-    """The privacy consent as the signer saw it: the sentence ticked and the whole notice."""
-    return (
-        _("I agree that my signature is processed as the privacy notice describes.")
-        + "\n\n"
-        + privacy.privacy_notice_text(campaign)
-    )
-
-
-def screen_post(
-    request: HttpRequest, *, petition: Petition, form_token: str, ip_hash: str, email: str
-) -> Hold | None:
-    """The abuse rules (``abuse.screen_signature``) for a valid sign POST of either form, the
-    hosted one or the widget's: None to refuse it, else its Hold."""
-    return screen_signature(
-        petition=petition,
-        form_token=form_token,
+def signing_client(request: HttpRequest, token_problem: TokenProblem | None) -> SigningClient:
+    """What the signing rules read of a sign POST from either form, the hosted one or the
+    widget's, given that form's own token check."""
+    return SigningClient(
+        ip_hash=client_ip_hash(request),
+        form_token=request.POST.get("form_token", ""),
+        token_problem=token_problem,
         pow_solution=request.POST.get("pow", ""),
         honeypot=request.POST.get(HONEYPOT_FIELD, ""),
-        ip_hash=ip_hash,
-        email=email,
     )
+
+
+def link_attribution(request: HttpRequest, data: dict | None) -> dict[str, str]:
+    """``source`` and ``ref`` of a sign POST: the form's hidden fields, else the query string
+    of the address it was posted to (the widget's frame carries them there)."""
+    data = data or {}
+    return {name: data.get(name) or request.GET.get(name, "")[:64] for name in ("source", "ref")}
 
 
 def token_notice(problem: TokenProblem) -> str:
@@ -106,31 +103,19 @@ def pow_notice() -> str:
     )
 
 
-def updates_consent_text(campaign) -> str:
-    return _("Keep me informed by email about %(hashtag)s.") % {"hashtag": campaign.hashtag}
+def refusal_notice(refusal: Refusal, client: SigningClient) -> str:
+    """What either sign form says above the form when the signing service refused a POST."""
+    if refusal == Refusal.PAUSED:
+        return _("Signing is paused for this petition.")
+    if refusal == Refusal.TOKEN:
+        return token_notice(client.token_problem)
+    if refusal == Refusal.POW:
+        return pow_notice()
+    return ""  # invalid fields: the form's own messages say what to correct
 
 
-def partner_consent_text(partner) -> str:
-    return _("Keep me informed by %(partner)s.") % {"partner": partner.name}
-
-
-def shown_consent_ids(campaign, language: str, *, updates: bool) -> list[int]:
-    """The stored texts of the consents a signer gave on the sign form: privacy, and updates
-    when ticked. Remembered per campaign object, whose texts do not change."""
-    remembered = campaign.__dict__.setdefault("_shown_consent_ids", {})
-    if (language, updates) not in remembered:
-        remembered[language, updates] = _shown_consent_ids(campaign, language, updates=updates)
-    return remembered[language, updates]
-
-
-def _shown_consent_ids(campaign, language: str, *, updates: bool) -> list[int]:
-    with translation.override(language):
-        text = privacy_consent_text(campaign)
-    ids = [consent_text_id(kind="privacy", language=language, text=text)]
-    if updates:
-        text = updates_consent_text(campaign)
-        ids.append(consent_text_id(kind="updates", language=language, text=text))
-    return ids
+# A paused petition is forbidden to everyone; any other refusal asks to send the form again.
+REFUSAL_STATUS = {Refusal.PAUSED: 403}
 
 
 @csrf_exempt
@@ -141,47 +126,27 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if not origin_allowed(request):
         return forbidden_origin(request)
     form = SignatureForm(request.POST, region_kind=campaign.region_kind)
-    if not petition.is_open:
-        return private(
-            render_campaign_page(
-                request, campaign, status=403, notice=_("Signing is paused for this petition.")
-            )
-        )
-    form_token = request.POST.get("form_token", "")
-    problem = check_form_token(form_token, petition_id=petition.pk)
-    if problem is not None:
-        notice = token_notice(problem)
-        form.is_valid()
-        return private(
-            render_campaign_page(request, campaign, form=form, status=400, notice=notice)
-        )
-    if not form.is_valid():
-        return private(render_campaign_page(request, campaign, form=form, status=400))
-    data = form.cleaned_data
-    ip_hash = client_ip_hash(request)
-    hold = screen_post(
-        request, petition=petition, form_token=form_token, ip_hash=ip_hash, email=data["email"]
-    )
-    if hold is None:
-        return private(
-            render_campaign_page(request, campaign, form=form, status=400, notice=pow_notice())
-        )
-
+    problem = check_form_token(request.POST.get("form_token", ""), petition_id=petition.pk)
+    client = signing_client(request, problem)
+    data = form.cleaned_data if form.is_valid() else None
     language = translation.get_language()
-    text_ids = shown_consent_ids(campaign, language, updates=data["updates_opt_in"])
-    widget = widget_for_key(petition=petition, key=data["partner"])
-    create_signature(
-        petition=petition,
-        partner_id=widget.partner_id if widget else None,
-        widget_id=widget.pk if widget else None,
-        **signer_fields(data, locale=language),
-        consent_text_ids=text_ids,
-        source=data["source"] or request.GET.get("source", "")[:64],
-        ref=data["ref"] or request.GET.get("ref", "")[:64],
-        ip_hash=ip_hash,
-        held_reason=hold.reason,
-        rate_checks=hold.rate_checks,
+    outcome = sign_petition(
+        campaign=campaign,
+        data=data,
+        client=client,
+        language=language,
+        widget=widget_for_key(petition=petition, key=data["partner"]) if data else None,
+        **link_attribution(request, data),
     )
+    if outcome.refusal is not None:
+        page = render_campaign_page(
+            request,
+            campaign,
+            form=None if outcome.refusal == Refusal.PAUSED else form,
+            status=REFUSAL_STATUS.get(outcome.refusal, 400),
+            notice=refusal_notice(outcome.refusal, client),
+        )
+        return private(page)
     return _see_other(check_email_url(language, slug))
 
 

@@ -1,7 +1,8 @@
 """Telling likely abuse from signers: the answer is the same, but held signatures do not count.
 
 One set of rules for every sign form, the hosted page and the partner widget alike
-(``screen_signature``). A held signature is stored with a reason and left out of the counts
+(``screen_signature``, which the one signing service, signing.sign_petition, applies for
+both; the list and its order are in docs/SECURITY.md, "Abuse rules for signing"). A held signature is stored with a reason and left out of the counts
 until an organizer releases it (admin action); nobody is told, so a flooder learns nothing
 from the answers. Double opt-in is the real gate: nothing counts unconfirmed, so no rule here
 may cost a person their confirmation email, except a signal only a bot produces.

@@ -5,6 +5,10 @@ there). Without it they live in PostgreSQL, incremented by one ``INSERT … ON C
 UPDATE … RETURNING``, which is atomic too. Local memory is never used for limits: each
 gunicorn worker would keep its own counters (N workers, N times the limit) and a restart would
 reset them; Django's database cache is no better, as its ``incr`` is a read then a write.
+
+The database counting is written once in Python (``count_in_database``) and once more inside
+the signing procedure petitions_sign_counted (migration 0010), which counts a signature's
+limits in the same round trip as the signature itself: see ``count_in_database``.
 """
 
 from __future__ import annotations
@@ -20,12 +24,6 @@ from django.db import connection
 from django.utils import timezone
 
 from petitions.models import RateCounter
-
-_UPSERT = """
-INSERT INTO petitions_ratecounter (key, count, expires_at) VALUES (%s, 1, %s)
-ON CONFLICT (key) DO UPDATE SET count = petitions_ratecounter.count + 1
-RETURNING count
-"""
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -63,7 +61,7 @@ def rate_check(key: str, rate: str, reason: str) -> RateCheck:
 def hit(key: str, *, window: int) -> int:
     """Count one event for ``key`` in the current window; the count including this one.
 
-    Side effect: one Redis round trip or one UPSERT (in autocommit, so the row lock is brief).
+    Side effect: one Redis round trip or one UPSERT (``count_in_database``).
     """
     full_key, expires_at = window_counter(key, window, now=time.time())
     if settings.RATE_LIMIT_STORE == "cache":
@@ -74,9 +72,7 @@ def hit(key: str, *, window: int) -> int:
         except ValueError:  # expired between add and incr: this is the window's first event
             cache.add(full_key, 1, timeout=window + 1)
             return 1
-    with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [full_key, expires_at])
-        return cursor.fetchone()[0]
+    return count_in_database([(full_key, expires_at)])[full_key]
 
 
 def over_limit(key: str, rate: str) -> bool:
@@ -87,9 +83,7 @@ def over_limit(key: str, rate: str) -> bool:
 def over_limits(checks: list[tuple[str, str]]) -> list[bool]:
     """Count one event for each (key, rate) and say, in order, which go over their rate.
 
-    In PostgreSQL all counters move in one multi-row UPSERT: one round trip and one commit per
-    signature however many limits apply, with rows locked in key order so that concurrent
-    statements cannot deadlock.
+    In PostgreSQL all counters move in one statement (``count_in_database``).
     """
     if settings.RATE_LIMIT_STORE == "cache":
         return [hit(key, window=parse_rate(rate)[1]) > parse_rate(rate)[0] for key, rate in checks]
@@ -98,7 +92,28 @@ def over_limits(checks: list[tuple[str, str]]) -> list[bool]:
     for key, rate in checks:
         limit, window = parse_rate(rate)
         rows.append((*window_counter(key, window, now=now), limit))
-    values = sorted({(full_key, expires_at) for full_key, expires_at, _ in rows})
+    counts = count_in_database([(full_key, expires_at) for full_key, expires_at, _ in rows])
+    return [counts[full_key] > limit for full_key, _, limit in rows]
+
+
+def count_in_database(
+    counters: list[tuple[str, datetime.datetime]],
+) -> dict[str, int]:
+    """Count one event on each (counter, end of its window); each counter's count after it.
+
+    The one Python implementation of the PostgreSQL counters, for every limit counted outside
+    the signing call: one multi-row UPSERT, so one round trip and one commit however many
+    counters move, rows locked in key order so that concurrent statements cannot deadlock.
+    A counter named twice is counted once.
+
+    Its one other copy is inside the procedure petitions_sign_counted (migration 0010), the
+    same INSERT … ON CONFLICT (key) DO UPDATE SET count = count + 1 in key order: a signature
+    counts its limits there (``rate_check`` names the counters, ``window_counter`` here) in
+    the same round trip as the signature, which a call from Python could not do without a
+    second round trip. Both increment the same rows, so a limit counted here and one counted
+    by signing add up. Change one, change the other (in a new migration).
+    """
+    values = sorted(set(counters))
     placeholders = ", ".join(["(%s, 1, %s)"] * len(values))
     # Counters are advisory: a crash may lose the last few increments, so the commit need not
     # wait for the disk and the petition's shared row is locked only briefly. Outside a
@@ -114,8 +129,7 @@ def over_limits(checks: list[tuple[str, str]]) -> list[bool]:
             " RETURNING key, count",
             [item for pair in values for item in pair],
         )
-        counts = dict(cursor.fetchall())
-    return [counts[full_key] > limit for full_key, _, limit in rows]
+        return dict(cursor.fetchall())
 
 
 def delete_expired_counters() -> int:

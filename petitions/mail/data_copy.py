@@ -8,8 +8,8 @@ from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from campaign.core.l10n import format_datetime
-from petitions.consents import signature_consents
-from petitions.models import ConsentKind, Signature, SignatureStatus
+from petitions.consents import CONSENT_KIND_LABELS, signature_consents
+from petitions.models import Signature, SignatureStatus
 from petitions.regions import region_name
 
 # A human label for every stored field; tests check that each concrete field has one.
@@ -38,13 +38,6 @@ FIELD_LABELS = {
     "ip_hash": gettext_lazy("Keyed hash of your IP address"),
     "held_reason": gettext_lazy("Review"),
     "anonymised_at": gettext_lazy("Anonymised on"),
-}
-
-
-CONSENT_KIND_LABELS = {
-    ConsentKind.PRIVACY: gettext_lazy("Privacy notice"),
-    ConsentKind.UPDATES: gettext_lazy("Campaign updates"),
-    ConsentKind.PARTNER: gettext_lazy("News from a partner"),
 }
 
 

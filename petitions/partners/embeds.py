@@ -1,4 +1,6 @@
-"""Partner widgets: finding them by key, where they may be embedded, and signing through them."""
+"""Partner widgets: finding them by key, where they may be embedded, and their snippets.
+
+Signing through a widget is signing.sign_petition, like the hosted form."""
 
 from __future__ import annotations
 
@@ -15,7 +17,6 @@ from django.utils.translation import gettext as _
 from campaign.campaigns.content import LANGUAGE_NAMES, content_language, offered_languages
 from campaign.campaigns.models import Campaign
 from petitions.models import Petition, Widget
-from petitions.signing.service import SignOutcome, create_signature
 
 _ACCENT = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -112,24 +113,6 @@ def accent_colours(value: str) -> Accent | None:
     # Contrast with white is 1.05 / (L + 0.05), with black (L + 0.05) / 0.05; take the larger.
     text = "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#000000"
     return Accent(f"#{digits}", text)
-
-
-def sign_through_widget(
-    *, petition: Petition, widget: Widget, embed_origin: str, **signature_fields
-) -> SignOutcome:
-    """Store the signature, attributed to the widget and the page it was embedded in.
-
-    Side effects: as ``create_signature``, which takes the remaining fields (the hold and the
-    rate checks ``abuse.screen_signature`` decided among them).
-    """
-    return create_signature(
-        petition=petition,
-        partner_id=widget.partner_id,
-        widget_id=widget.pk,
-        embed_origin=embed_origin,
-        embed_origin_registered=origin_registered(widget=widget, origin=embed_origin),
-        **signature_fields,
-    )
 
 
 def embed_snippets(

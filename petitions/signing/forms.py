@@ -113,19 +113,6 @@ def email_field() -> forms.EmailField:
     )
 
 
-def signer_fields(data: dict, *, locale: str) -> dict:
-    """The signer's details from a valid SignatureForm, as create_signature takes them."""
-    return {
-        "name": data["name"],
-        "email": data["email"],
-        "country": data["country"],
-        "region": data.get("region", ""),
-        "postal_code": data["postal_code"],
-        "locale": locale,
-        "updates_opt_in": data["updates_opt_in"],
-    }
-
-
 class SharedFields(dict):
     """A form's declared fields, shared by its instances instead of deep-copied for each.
 

@@ -1,7 +1,15 @@
-"""Signing a petition: one statement that stores the signature, its consents and its email task."""
+"""Signing a petition: the one service behind both sign forms, and the one statement that
+stores the signature, its consents and its email task.
+
+``sign_petition`` is what the hosted form (views.sign) and the partner widget
+(widget_views.frame_sign) call once they have parsed the POST: it applies the abuse rules of
+docs/SECURITY.md ("Abuse rules for signing") in one order for both, records the consents with
+the wording shown, and stores the signature (``create_signature``).
+"""
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,12 +17,14 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from petitions.abuse.rules import NO_EMAIL_REASONS, resend_allowed
+from petitions.abuse.rules import NO_EMAIL_REASONS, resend_allowed, screen_signature
 from petitions.abuse.throttle import RateCheck
 from petitions.addresses import normalise_email
+from petitions.consents import partner_consent_text_id, shown_consent_ids
 from petitions.mail.tasks import send_confirmation_email
-from petitions.models import Petition, Signature, SignatureStatus
+from petitions.models import Petition, Signature, SignatureStatus, Widget
 from petitions.queue.sql_enqueue import enqueue_in_sql, task_params
+from petitions.tokens import TokenProblem
 
 
 @dataclass(frozen=True)
@@ -186,3 +196,120 @@ def create_signature(
     ):
         send_confirmation_email.enqueue(signature_id=existing.pk)
     return SignOutcome(existing.pk, False, existing.status)
+
+
+class Refusal(enum.Enum):
+    """Why a sign POST stored nothing; each form words it on its own page."""
+
+    PAUSED = "paused"  # the petition is not open for signing
+    TOKEN = "token"  # the form token is not genuine, or too old
+    INVALID = "invalid"  # a field is missing or wrong
+    POW = "pow"  # proof of work is required and the POST does not solve its puzzle
+
+
+@dataclass(frozen=True)
+class SigningClient:
+    """The sign POST as the abuse rules read it, whichever form sent it.
+
+    ``token_problem`` is the sending form's own token check (the hosted form's token names the
+    petition, the widget's its widget); ``honeypot`` and ``pow_solution`` are the hidden
+    fields as posted.
+    """
+
+    ip_hash: str
+    form_token: str
+    token_problem: TokenProblem | None
+    pow_solution: str = ""
+    honeypot: str = ""
+
+
+@dataclass(frozen=True)
+class Embedding:
+    """The partner's page a widget signature was sent from: its origin ("" when unknown) and
+    whether the partner registered that origin's domain for the widget."""
+
+    origin: str
+    registered: bool
+
+
+@dataclass(frozen=True)
+class SigningOutcome:
+    """Either why nothing was stored, or the stored (or already stored) signature.
+
+    A held signature and a duplicate look like any other stored one: the signer sees the same
+    "check your email" page for all of them.
+    """
+
+    refusal: Refusal | None = None
+    signature: SignOutcome | None = None
+
+
+def sign_petition(
+    *,
+    campaign,
+    data: dict | None,
+    client: SigningClient,
+    language: str,
+    widget: Widget | None = None,
+    embedding: Embedding | None = None,
+    source: str = "",
+    ref: str = "",
+) -> SigningOutcome:
+    """Apply the signing rules to a parsed sign POST and store the signature if they allow.
+
+    ``data`` is the valid SignatureForm's cleaned data, None when the form was not valid.
+    ``widget`` attributes the signature to a partner: the hosted form's ``?partner=`` key or
+    the widget it was framed in. ``embedding`` is given for a signature sent through the
+    widget's frame: it records the embedding page, and only the frame offers the "keep me
+    informed by <partner>" box.
+
+    The rules, in order, the same for both forms (docs/SECURITY.md, "Abuse rules for
+    signing"): a paused petition refuses; a form token that is not genuine or too old
+    refuses; invalid fields refuse; a required proof of work not solved refuses; then the
+    honeypot, a disposable domain and the rate limits hold the signature (stored, answered
+    alike, not counted). Side effects: those of
+    ``abuse.screen_signature`` and ``create_signature`` (the consents, the signature and its
+    confirmation email in one transaction), none when refused.
+    """
+    petition = campaign.petition
+    if not petition.is_open:
+        return SigningOutcome(Refusal.PAUSED)
+    if client.token_problem is not None:
+        return SigningOutcome(Refusal.TOKEN)
+    if data is None:
+        return SigningOutcome(Refusal.INVALID)
+    hold = screen_signature(
+        petition=petition,
+        form_token=client.form_token,
+        pow_solution=client.pow_solution,
+        honeypot=client.honeypot,
+        ip_hash=client.ip_hash,
+        email=data["email"],
+    )
+    if hold is None:
+        return SigningOutcome(Refusal.POW)
+    partner_text_id = None
+    if embedding is not None and widget is not None and data["partner_opt_in"]:
+        partner_text_id = partner_consent_text_id(widget.partner, language)
+    signature = create_signature(
+        petition=petition,
+        name=data["name"],
+        email=data["email"],
+        country=data["country"],
+        region=data.get("region", ""),
+        postal_code=data["postal_code"],
+        locale=language,
+        updates_opt_in=data["updates_opt_in"],
+        consent_text_ids=shown_consent_ids(campaign, language, updates=data["updates_opt_in"]),
+        partner_consent_text_id=partner_text_id,
+        partner_id=widget.partner_id if widget else None,
+        widget_id=widget.pk if widget else None,
+        embed_origin=embedding.origin if embedding else "",
+        embed_origin_registered=embedding.registered if embedding else None,
+        source=source,
+        ref=ref,
+        ip_hash=client.ip_hash,
+        held_reason=hold.reason,
+        rate_checks=hold.rate_checks,
+    )
+    return SigningOutcome(signature=signature)
