@@ -38,10 +38,6 @@ def role_satisfies(role: str | None, required: str) -> bool:
     return role is not None and RANK[Role(role)] >= RANK[Role(required)]
 
 
-def has_role(user, campaign: Campaign, role: str) -> bool:
-    return role_satisfies(role_for(user, campaign), role)
-
-
 def require_role(role: str):
     """Decorate a view taking ``slug``: login, active TOTP and at least ``role`` are required.
 

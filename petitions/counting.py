@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F
 from django.db.models.functions import Now
 
 from petitions.models import Petition, Signature, SignatureCount, counted_sql
@@ -132,10 +132,3 @@ def reconcile_counts(*, petition: Petition) -> Reconciliation:
                 row.count = want
                 row.save(update_fields=["count", "updated_at"])
     return Reconciliation(petition.pk, corrected)
-
-
-def stored_total(*, petition_id: int) -> int:
-    """The stored total without flushing (for tests and reconciliation reports)."""
-    return (
-        SignatureCount.objects.filter(petition_id=petition_id).aggregate(n=Sum("count"))["n"] or 0
-    )

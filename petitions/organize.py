@@ -22,7 +22,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -220,13 +219,7 @@ def export_download(request: HttpRequest, slug: str, identifier: str, fmt: str) 
         rows=expected_rows(petition, identifier) if exporter.personal_data else 0,
         detail=f"{identifier}.{fmt}",
     )
-    response = StreamingHttpResponse(
-        exports.stream_export(petition=petition, identifier=identifier, fmt=fmt),
-        content_type=exports.CONTENT_TYPES[fmt],
-    )
-    filename = exports.export_filename(petition=petition, identifier=identifier, fmt=fmt)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.export_response(petition=petition, identifier=identifier, fmt=fmt)
 
 
 def package_rows(petition) -> list[DeliveryPackage]:

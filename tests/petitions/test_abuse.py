@@ -13,7 +13,6 @@ from django.test import Client
 from petitions import throttle
 from petitions.abuse import hold_reason, is_disposable, pow_solved, signing_hold
 from petitions.addresses import normalise_email
-from petitions.confirmation import confirm_signature
 from petitions.counting import petition_counts
 from petitions.forms import HONEYPOT_FIELD
 from petitions.models import HeldReason, RateCounter, Signature
@@ -21,7 +20,7 @@ from petitions.signing import create_signature
 from petitions.throttle import hit, over_limit, rate_check
 from petitions.tokens import make_form_token
 from tests.conftest import confirm_link
-from tests.petitions.helpers import form_token, solve
+from tests.petitions.helpers import confirm_signature, form_token, solve
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"

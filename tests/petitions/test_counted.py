@@ -10,7 +10,6 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from campaign.models import Partner
-from petitions.confirmation import confirm_signature
 from petitions.counting import petition_counts
 from petitions.delivery import write_package
 from petitions.models import AuditEvent, HeldReason, Signature, SignatureStatus, WebhookDelivery
@@ -22,6 +21,7 @@ from petitions.partners import (
 )
 from petitions.review import release_signatures
 from tests.petitions.exporting import csv_rows, export_bytes
+from tests.petitions.helpers import confirm_signature
 from tests.petitions.widget_helpers import make_partner, widget_sign
 
 BR = "tiremeurostodasuamira"

@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from petitions.confirmation import confirm_signature
-from petitions.counting import flush_counts, petition_counts, reconcile_counts, stored_total
+from petitions.counting import flush_counts, petition_counts, reconcile_counts
 from petitions.models import Signature, SignatureCount, SignatureStatus
+from tests.petitions.helpers import confirm_signature, stored_total
 
 
 def make_signatures(petition, n, country="BR", region="BR-RJ", start=0):

@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_tasks_db.models import DBTaskResult
 
-from petitions.confirmation import confirm_signature
 from petitions.email_health import address_hash, is_suppressed
 from petitions.models import EmailSuppression, Signature, SoftBounce
-from tests.petitions.helpers import sign
+from tests.petitions.helpers import confirm_signature, sign
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"

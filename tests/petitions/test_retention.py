@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from petitions.confirmation import confirm_signature
 from petitions.consents import consent_text_id
 from petitions.counting import flush_counts, petition_counts
 from petitions.models import (
@@ -22,6 +21,7 @@ from petitions.models import (
 from petitions.retention import purge_expired
 from petitions.tasks import schedule_purge
 from tests.conftest import run_queued_tasks
+from tests.petitions.helpers import confirm_signature
 
 DAY = datetime.timedelta(days=1)
 

@@ -9,13 +9,12 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
-from petitions.confirmation import confirm_signature
-from petitions.counting import flush_counts, petition_counts, stored_total
+from petitions.counting import flush_counts, petition_counts
 from petitions.models import Consent, Signature
 from petitions.rights import FIELD_LABELS
 from petitions.tokens import make_rights_token
 from tests.conftest import confirm_link
-from tests.petitions.helpers import sign
+from tests.petitions.helpers import confirm_signature, sign, stored_total
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
