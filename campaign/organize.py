@@ -11,7 +11,7 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaign.access import require_role
+from campaign.access import LastOwnerError, change_role, remove_member, require_role
 from campaign.accounts import INVITATION_SESSION_KEY, has_active_totp, mfa_setup_redirect
 from campaign.content import campaign_translation
-from campaign.invitations import accept_invitation, invitation_for_token, invite, owner_count
+from campaign.invitations import accept_invitation, invitation_for_token, invite
 from campaign.models import CampaignMembership, Invitation, Role
 from petitions.web import private
 
@@ -129,18 +129,19 @@ def change_member(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     if not removing and not form.is_valid():
         messages.error(request, _("Please choose a role."))
         return redirect("organize:members", slug=slug)
-    demoting = membership.role == Role.OWNER and (
-        removing or form.cleaned_data["role"] != Role.OWNER
-    )
-    if demoting and owner_count(campaign) <= 1:
+    try:
+        if removing:
+            remove_member(membership=membership, by=request.user)
+        else:
+            change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+    except LastOwnerError:
         messages.error(request, _("A campaign needs at least one owner."))
         return redirect("organize:members", slug=slug)
+    except CampaignMembership.DoesNotExist:
+        raise Http404 from None
     if removing:
-        membership.delete()
         messages.success(request, _("%(email)s was removed.") % {"email": membership.user.email})
     else:
-        membership.role = form.cleaned_data["role"]
-        membership.save(update_fields=["role"])
         messages.success(request, _("The role was changed."))
     return redirect("organize:members", slug=slug)
 
