@@ -12,13 +12,12 @@ from functools import wraps
 from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.reauthentication import suspend_request
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
-from campaign.accounts import has_active_totp, mfa_setup_redirect
+from campaign.accounts import login_and_totp_gate
 from campaign.models import Campaign, CampaignMembership, Role
 
 RANK = {Role.VIEWER: 1, Role.ORGANIZER: 2, Role.OWNER: 3}
@@ -101,19 +100,17 @@ def _require_an_owner(roles: dict[int, str]) -> None:
 def require_role(role: str):
     """Decorate a view taking ``slug``: login, active TOTP and at least ``role`` are required.
 
-    Anonymous users go to the login page, accounts without TOTP to its setup (the middleware
-    does so too; this keeps a view safe wherever it is mounted), members lacking the role get
-    403. The view finds ``request.campaign`` and ``request.campaign_role`` set.
+    Anonymous users and accounts without TOTP are sent on as ``login_and_totp_gate`` says,
+    members lacking the role get 403. The view finds ``request.campaign`` and ``request.campaign_role`` set.
     """
     Role(role)  # fail at import time on a typo
 
     def decorator(view):
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not has_active_totp(request.user):
-                return mfa_setup_redirect(request)
+            denied = login_and_totp_gate(request)
+            if denied is not None:
+                return denied
             campaign = Campaign.objects.select_related("petition").filter(slug=slug).first()
             if campaign is None:
                 raise Http404

@@ -10,7 +10,6 @@ from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign.access import LastOwnerError, change_role, remove_member, require_role
-from campaign.accounts import INVITATION_SESSION_KEY, has_active_totp, mfa_setup_redirect
+from campaign.accounts import (
+    INVITATION_SESSION_KEY,
+    login_and_totp_gate,
+    login_and_totp_required,
+)
 from campaign.content import campaign_translation
 from campaign.invitations import accept_invitation, invitation_for_token, invite
 from campaign.models import CampaignMembership, Invitation, Role
@@ -29,16 +32,7 @@ from petitions.web import private
 
 def organizer_login_required(view):
     """Login and an active TOTP authenticator, for views not tied to one campaign."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_active_totp(request.user):
-            return mfa_setup_redirect(request)
-        return private(view(request, *args, **kwargs))
-
-    return wrapper
+    return login_and_totp_required(private_view(view))
 
 
 def private_view(view):
@@ -167,9 +161,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         # Lets the holder of a valid invitation create an account (see AccountAdapter).
         request.session[INVITATION_SESSION_KEY] = invitation.key
-        return redirect_to_login(request.get_full_path())
-    if not has_active_totp(request.user):
-        return mfa_setup_redirect(request)
+    denied = login_and_totp_gate(request)
+    if denied is not None:
+        return denied
     context = {
         "invitation": invitation,
         "title": campaign_title(invitation.campaign),
