@@ -6,8 +6,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from campaign.discovery import absolute_url
 from campaign.models import Invitation
-from petitions.emails import absolute, send_templated
+from petitions.emails import send_templated
 
 
 def send_invitation(invitation: Invitation) -> None:
@@ -26,7 +27,7 @@ def send_invitation(invitation: Invitation) -> None:
                 "campaign": invitation.campaign,
                 "inviter": invitation.invited_by.email if invitation.invited_by else "",
                 "role": invitation.get_role_display(),
-                "accept_url": absolute(path),
+                "accept_url": absolute_url(path),
                 "max_age_days": settings.INVITATION_MAX_AGE // 86400,
             },
         )

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaign.content import campaign_translation
+from campaign.discovery import absolute_url
 from campaign.views import (
     campaign_context,
     get_campaign,
@@ -326,7 +327,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     if response := offered_or_redirect(campaign, "petitions:thanks"):
         return response
     context = campaign_context(request, campaign, "petitions:thanks")
-    url = settings.SITE_URL + reverse("campaign:detail", kwargs={"slug": slug})
+    url = absolute_url(reverse("campaign:detail", kwargs={"slug": slug}))
     content = context["content"]
     context.update(
         {
@@ -351,7 +352,7 @@ def share_mastodon(request: HttpRequest, slug: str) -> HttpResponse:
     if instance:
         host = mastodon_host(instance)
         if host:
-            url = settings.SITE_URL + reverse("campaign:detail", kwargs={"slug": slug})
+            url = absolute_url(reverse("campaign:detail", kwargs={"slug": slug}))
             context["host"] = host
             context["target"] = mastodon_share_url(
                 host=host, text=context["content"].share_text, url=url

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaign.content import campaign_translation
-from petitions.emails import absolute
+from campaign.discovery import absolute_url
 from petitions.models import Signature, WebhookDelivery, WebhookStatus
 
 TIMEOUT_SECONDS = 5
@@ -81,7 +81,7 @@ def webhook_payload(delivery: WebhookDelivery) -> dict:
         "petition": {
             "identifiers": [f"campaign:{campaign.slug}"],
             "title": content.title,
-            "browser_url": absolute(petition_path),
+            "browser_url": absolute_url(petition_path),
         },
         "person": {
             "given_name": given or family,
