@@ -20,7 +20,7 @@ from django_countries import countries
 from campaign.dbrouting import read_only_alias
 from campaign.l10n import format_number
 from petitions.counting import PetitionCounts, petition_counts
-from petitions.exports.base import Exporter, yes_no
+from petitions.exports.base import Exporter, sql_neutralise, yes_no
 from petitions.models import Signature, counted_sql
 from petitions.quorums import QuorumSummary, place_name, quorum_rule, quorum_summary
 from petitions.regions import BRAZILIAN_STATES
@@ -187,14 +187,6 @@ class DaySummary(Exporter):
         yield [_("Total"), total, total]
 
 
-def sql_inert(column: str) -> str:
-    """SQL for a text column neutralised as ``base.neutralise`` does (the CSV fast path)."""
-    return (
-        f"CASE WHEN left({column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
-        f"THEN '''' || {column} ELSE {column} END"
-    )
-
-
 class SignatureListExporter(Exporter):
     """A list of counted signatures from one SQL query, streamed through a server-side cursor.
 
@@ -210,7 +202,7 @@ class SignatureListExporter(Exporter):
     def sql(self, *, inert: bool) -> tuple[str, list]:
         names = country_names()
         columns = ", ".join(
-            sql_inert(column)
+            sql_neutralise(column)
             if inert and text
             else column
             if inert or column != _DAY
