@@ -13,14 +13,13 @@ import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import BinaryIO, ClassVar
 
 from django.utils.translation import gettext as _
 
 from campaign.l10n import format_date, format_number
+from campaign.share_images import FONT_DIR  # the one copy of DejaVu Sans, in campaign/fonts/
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 UTF8_BOM = "\ufeff"
 CSV_CHUNK_ROWS = 5000
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, header included
