@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Count, F
-from django.db.models.functions import Now
+from django.db.models.functions import Now, TruncDate
 
 from petitions.models import Petition, Signature, SignatureCount, counted_sql
 
@@ -132,3 +132,27 @@ def reconcile_counts(*, petition: Petition) -> Reconciliation:
                 row.count = want
                 row.save(update_fields=["count", "updated_at"])
     return Reconciliation(petition.pk, corrected)
+
+
+def counts_by_day(*, petition_id: int) -> list[tuple[datetime.date, int]]:
+    """Counted signatures per day of confirmation (UTC), oldest day first."""
+    return list(
+        Signature.objects.counted()
+        .filter(petition_id=petition_id)
+        .annotate(day=TruncDate("confirmed_at", tzinfo=datetime.UTC))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+
+
+def counts_by_source(*, petition_id: int) -> list[tuple[str | None, str, int]]:
+    """Counted signatures per (partner name, source), the largest group first; the partner's
+    name is None for signatures that came through no partner."""
+    return list(
+        Signature.objects.counted()
+        .filter(petition_id=petition_id)
+        .values_list("partner__name", "source")
+        .annotate(n=Count("id"))
+        .order_by("-n", "partner__name", "source")
+    )
