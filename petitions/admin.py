@@ -1,9 +1,7 @@
-from collections import Counter
-
 from django.contrib import admin, messages
 
 from petitions import review
-from petitions.audit import record_audit
+from petitions.audit import record_audit, record_audit_per_petition
 from petitions.models import (
     AuditEvent,
     Consent,
@@ -44,23 +42,6 @@ class HeldFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(held_reason=HeldReason.NONE)
         return queryset
-
-
-def audit_by_petition(request, *, action: str, signatures, detail: str = "") -> None:
-    """One audit event per petition the signatures belong to, naming how many rows."""
-    per_petition = Counter(signature.petition_id for signature in signatures)
-    if not per_petition:
-        record_audit(user=request.user, action=action, detail=detail)
-        return
-    petitions = Petition.objects.in_bulk(list(per_petition))
-    for petition_id, rows in sorted(per_petition.items()):
-        record_audit(
-            user=request.user,
-            action=action,
-            petition=petitions.get(petition_id),
-            rows=rows,
-            detail=detail,
-        )
 
 
 def list_filters(request) -> str:
@@ -128,8 +109,8 @@ class SignatureAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None and request.method == "GET":
-            audit_by_petition(
-                request,
+            record_audit_per_petition(
+                user=request.user,
                 action="admin.list_signatures",
                 signatures=changelist.result_list,
                 detail=list_filters(request),
@@ -139,13 +120,15 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.action(description="Release selected held signatures (they count once confirmed)")
     def release_held(self, request, queryset):
         released = review.release_signatures(signature_ids=queryset.values_list("pk", flat=True))
-        audit_by_petition(request, action="admin.release_held", signatures=released)
+        record_audit_per_petition(
+            user=request.user, action="admin.release_held", signatures=released
+        )
         self.message_user(request, f"Released {len(released)} signature(s).", messages.SUCCESS)
 
     @admin.action(description="Delete selected held signatures")
     def delete_held(self, request, queryset):
         deleted = review.delete_held_signatures(signature_ids=queryset.values_list("pk", flat=True))
-        audit_by_petition(request, action="admin.delete_held", signatures=deleted)
+        record_audit_per_petition(user=request.user, action="admin.delete_held", signatures=deleted)
         self.message_user(request, f"Deleted {len(deleted)} held signature(s).", messages.SUCCESS)
 
 
