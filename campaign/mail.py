@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -117,3 +118,15 @@ def retry_later(task: Task, *, attempt: int, what: str, **kwargs) -> bool:
     run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
     task.using(run_after=run_after).enqueue(attempt=attempt + 1, **kwargs)
     return True
+
+
+def send_or_retry(
+    task: Task, send: Callable[[], object], *, attempt: int, what: str, **kwargs
+) -> None:
+    """Call ``send``; when it fails, queue ``task`` again with ``kwargs`` (``retry_later``), or
+    re-raise once the retries are used up, so the task's result records the failure."""
+    try:
+        send()
+    except Exception:
+        if not retry_later(task, attempt=attempt, what=what, **kwargs):
+            raise
