@@ -52,14 +52,28 @@ def list_filters(request) -> str:
     return params.urlencode()[:300]
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows that nobody adds, edits or deletes in the admin: they can only be looked at."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ViewOnlyAdmin):
     """Signer data is read-only here, and every look at a signature is audited.
 
     Operators review held signatures: *Release* goes through ``review.release_signatures``
     (webhook and counts as at confirmation), *Delete* only deletes held ones. Nothing else
-    changes a signature here: no add, no edit, no delete of counted signatures (that would
-    leave the counts wrong; signers withdraw through their own link).
+    changes a signature here: no add, no edit (a save would also write ``counted`` back as it
+    was read, racing the flush), no delete of counted signatures (that would leave the counts
+    wrong; signers withdraw through their own link).
     """
 
     list_display = [
@@ -81,16 +95,6 @@ class SignatureAdmin(admin.ModelAdmin):
     inlines = [ConsentInline]
     show_full_result_count = False
     actions = ["release_held", "delete_held"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # View only: a save would also write ``counted`` back as it was read, racing the flush.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -140,21 +144,12 @@ class SignatureCountAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ViewOnlyAdmin):
     """Read-only: the log is evidence, so nobody edits or deletes it here."""
 
     list_display = ["created_at", "user_email", "action", "petition", "rows", "detail"]
     list_filter = ["action", "petition"]
     search_fields = ["user_email", "detail"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Widget)
