@@ -1,5 +1,3 @@
-from collections import Counter
-
 from django.contrib import admin, messages
 
 from petitions.abuse import review
@@ -15,7 +13,7 @@ from petitions.models import (
     WebhookDelivery,
     Widget,
 )
-from petitions.reporting.access_log import record_audit
+from petitions.reporting.access_log import record_audit, record_audit_per_petition
 
 
 @admin.register(Petition)
@@ -46,23 +44,6 @@ class HeldFilter(admin.SimpleListFilter):
         return queryset
 
 
-def audit_by_petition(request, *, action: str, signatures, detail: str = "") -> None:
-    """One audit event per petition the signatures belong to, naming how many rows."""
-    per_petition = Counter(signature.petition_id for signature in signatures)
-    if not per_petition:
-        record_audit(user=request.user, action=action, detail=detail)
-        return
-    petitions = Petition.objects.in_bulk(list(per_petition))
-    for petition_id, rows in sorted(per_petition.items()):
-        record_audit(
-            user=request.user,
-            action=action,
-            petition=petitions.get(petition_id),
-            rows=rows,
-            detail=detail,
-        )
-
-
 def list_filters(request) -> str:
     """The list's filters for the audit log; a search term may be an address, so not kept."""
     params = request.GET.copy()
@@ -71,14 +52,28 @@ def list_filters(request) -> str:
     return params.urlencode()[:300]
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows that nobody adds, edits or deletes in the admin: they can only be looked at."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ViewOnlyAdmin):
     """Signer data is read-only here, and every look at a signature is audited.
 
     Operators review held signatures: *Release* goes through ``review.release_signatures``
     (webhook and counts as at confirmation), *Delete* only deletes held ones. Nothing else
-    changes a signature here: no add, no edit, no delete of counted signatures (that would
-    leave the counts wrong; signers withdraw through their own link).
+    changes a signature here: no add, no edit (a save would also write ``counted`` back as it
+    was read, racing the flush), no delete of counted signatures (that would leave the counts
+    wrong; signers withdraw through their own link).
     """
 
     list_display = [
@@ -101,16 +96,6 @@ class SignatureAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = ["release_held", "delete_held"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # View only: a save would also write ``counted`` back as it was read, racing the flush.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         signature = getattr(response, "context_data", {}).get("original")
@@ -128,8 +113,8 @@ class SignatureAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None and request.method == "GET":
-            audit_by_petition(
-                request,
+            record_audit_per_petition(
+                user=request.user,
                 action="admin.list_signatures",
                 signatures=changelist.result_list,
                 detail=list_filters(request),
@@ -139,13 +124,15 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.action(description="Release selected held signatures (they count once confirmed)")
     def release_held(self, request, queryset):
         released = review.release_signatures(signature_ids=queryset.values_list("pk", flat=True))
-        audit_by_petition(request, action="admin.release_held", signatures=released)
+        record_audit_per_petition(
+            user=request.user, action="admin.release_held", signatures=released
+        )
         self.message_user(request, f"Released {len(released)} signature(s).", messages.SUCCESS)
 
     @admin.action(description="Delete selected held signatures")
     def delete_held(self, request, queryset):
         deleted = review.delete_held_signatures(signature_ids=queryset.values_list("pk", flat=True))
-        audit_by_petition(request, action="admin.delete_held", signatures=deleted)
+        record_audit_per_petition(user=request.user, action="admin.delete_held", signatures=deleted)
         self.message_user(request, f"Deleted {len(deleted)} held signature(s).", messages.SUCCESS)
 
 
@@ -157,21 +144,12 @@ class SignatureCountAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ViewOnlyAdmin):
     """Read-only: the log is evidence, so nobody edits or deletes it here."""
 
     list_display = ["created_at", "user_email", "action", "petition", "rows", "detail"]
     list_filter = ["action", "petition"]
     search_fields = ["user_email", "detail"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Widget)

@@ -14,8 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from petitions import privacy
 from petitions.models import Consent, ConsentKind, ConsentText
-from petitions.rights import privacy
 
 # What each kind of consent is called where a signer reads their consents (the data copy).
 CONSENT_KIND_LABELS = {

@@ -8,7 +8,8 @@ from django.utils import translation
 
 from campaign.campaigns.invitation_links import make_invitation_token
 from campaign.campaigns.models import Invitation
-from campaign.core.mailer import absolute, send_templated
+from campaign.core.links import absolute_url
+from campaign.core.mailer import send_templated
 
 
 def send_invitation(invitation: Invitation) -> None:
@@ -25,7 +26,7 @@ def send_invitation(invitation: Invitation) -> None:
                 "campaign": invitation.campaign,
                 "inviter": invitation.invited_by.email if invitation.invited_by else "",
                 "role": invitation.get_role_display(),
-                "accept_url": absolute(path),
+                "accept_url": absolute_url(path),
                 "max_age_days": settings.INVITATION_MAX_AGE // 86400,
             },
         )

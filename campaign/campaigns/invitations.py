@@ -58,7 +58,3 @@ def accept_invitation(*, invitation: Invitation, user) -> Acceptance:
             accepted_at=timezone.now(), accepted_by=user
         )
     return Acceptance(membership)
-
-
-def owner_count(campaign: Campaign) -> int:
-    return CampaignMembership.objects.filter(campaign=campaign, role=Role.OWNER).count()

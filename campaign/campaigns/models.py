@@ -108,11 +108,6 @@ class CampaignTranslation(models.Model):
     def petition_paragraphs(self) -> list[str]:
         return [p.strip() for p in self.petition_text.split("\n\n") if p.strip()]
 
-    @property
-    def privacy_paragraphs(self) -> list[str]:
-        text = self.privacy_notice.replace("{contact_email}", settings.CONTACT_EMAIL)
-        return [p.strip() for p in text.split("\n\n") if p.strip()]
-
 
 def new_widget_key() -> str:
     return secrets.token_urlsafe(18)

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from campaign.core.private_files import private_dir
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parent / "fonts"  # the PDF exports embed these too
 REGULAR = FONT_DIR / "DejaVuSans.ttf"
 BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 WIDTH, HEIGHT = 1200, 630

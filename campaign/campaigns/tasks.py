@@ -18,23 +18,22 @@ def send_invitation_email(invitation_id: int, attempt: int = 1) -> None:
     )
     if invitation is None:
         return
-    try:
-        emails.send_invitation(invitation)
-    except Exception:
-        what = f"invitation email {invitation_id}"
-        if not mail.retry_later(
-            send_invitation_email, attempt=attempt, what=what, invitation_id=invitation_id
-        ):
-            raise
+    mail.send_or_retry(
+        send_invitation_email,
+        lambda: emails.send_invitation(invitation),
+        attempt=attempt,
+        what=f"invitation email {invitation_id}",
+        invitation_id=invitation_id,
+    )
 
 
 @task()
 def send_prepared_email(message: dict, attempt: int = 1) -> None:
     """Send a message rendered in a request (allauth's account emails); retried with backoff."""
-    try:
-        mail.send_prepared(message)
-    except Exception:
-        if not mail.retry_later(
-            send_prepared_email, attempt=attempt, what=message["kind"], message=message
-        ):
-            raise
+    mail.send_or_retry(
+        send_prepared_email,
+        lambda: mail.send_prepared(message),
+        attempt=attempt,
+        what=message["kind"],
+        message=message,
+    )

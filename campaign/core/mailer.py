@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -113,10 +114,6 @@ def retry_later(task: Task, *, attempt: int, what: str, **kwargs) -> bool:
     return True
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def send_templated(*, to: str, template: str, context: dict) -> None:
     """Render emails/<template>{_subject.txt,.txt,.html} and send them as one message."""
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
@@ -125,3 +122,15 @@ def send_templated(*, to: str, template: str, context: dict) -> None:
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def send_or_retry(
+    task: Task, send: Callable[[], object], *, attempt: int, what: str, **kwargs
+) -> None:
+    """Call ``send``; when it fails, queue ``task`` again with ``kwargs`` (``retry_later``), or
+    re-raise once the retries are used up, so the task's result records the failure."""
+    try:
+        send()
+    except Exception:
+        if not retry_later(task, attempt=attempt, what=what, **kwargs):
+            raise

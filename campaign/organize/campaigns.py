@@ -1,7 +1,7 @@
 """The organizer area's campaign views: my campaigns, members and invitations.
 
 Not language-prefixed: the language comes from Accept-Language. Every view checks the role on
-the server (campaign/campaigns/access.py); every response is private.
+the server (campaign/web/access.py, roles in campaign/campaigns/access.py); every response is private.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -19,27 +18,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaign.campaigns.access import require_role, role_satisfies
+from campaign.campaigns.access import (
+    LastOwnerError,
+    change_role,
+    remove_member,
+    role_satisfies,
+)
 from campaign.campaigns.content import campaign_translation
 from campaign.campaigns.invitation_links import invitation_for_token
-from campaign.campaigns.invitations import accept_invitation, invite, owner_count
+from campaign.campaigns.invitations import accept_invitation, invite
 from campaign.campaigns.models import CampaignMembership, Invitation, Role
-from campaign.web.accounts import INVITATION_SESSION_KEY, has_active_totp, mfa_setup_redirect
+from campaign.web.access import require_role
+from campaign.web.accounts import (
+    INVITATION_SESSION_KEY,
+    login_and_totp_gate,
+    login_and_totp_required,
+)
 from campaign.web.http import private
 
 
 def organizer_login_required(view):
     """Login and an active TOTP authenticator, for views not tied to one campaign."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_active_totp(request.user):
-            return mfa_setup_redirect(request)
-        return private(view(request, *args, **kwargs))
-
-    return wrapper
+    return login_and_totp_required(private_view(view))
 
 
 def private_view(view):
@@ -130,18 +130,19 @@ def change_member(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     if not removing and not form.is_valid():
         messages.error(request, _("Please choose a role."))
         return redirect("organize:members", slug=slug)
-    demoting = membership.role == Role.OWNER and (
-        removing or form.cleaned_data["role"] != Role.OWNER
-    )
-    if demoting and owner_count(campaign) <= 1:
+    try:
+        if removing:
+            remove_member(membership=membership, by=request.user)
+        else:
+            change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+    except LastOwnerError:
         messages.error(request, _("A campaign needs at least one owner."))
         return redirect("organize:members", slug=slug)
+    except CampaignMembership.DoesNotExist:
+        raise Http404 from None
     if removing:
-        membership.delete()
         messages.success(request, _("%(email)s was removed.") % {"email": membership.user.email})
     else:
-        membership.role = form.cleaned_data["role"]
-        membership.save(update_fields=["role"])
         messages.success(request, _("The role was changed."))
     return redirect("organize:members", slug=slug)
 
@@ -167,9 +168,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         # Lets the holder of a valid invitation create an account (see AccountAdapter).
         request.session[INVITATION_SESSION_KEY] = invitation.key
-        return redirect_to_login(request.get_full_path())
-    if not has_active_totp(request.user):
-        return mfa_setup_redirect(request)
+    denied = login_and_totp_gate(request)
+    if denied is not None:
+        return denied
     context = {
         "invitation": invitation,
         "title": campaign_title(invitation.campaign),

@@ -7,43 +7,34 @@ TOTP check within EXPORT_MFA_MAX_AGE seconds.
 
 from __future__ import annotations
 
-import datetime
 import os
 
 from allauth.account.internal.flows.reauthentication import suspend_request
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.http import (
     FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
-from campaign.campaigns.access import (
-    has_recent_mfa,
-    recent_mfa_required,
-    require_role,
-    role_satisfies,
-)
+from campaign.campaigns.access import role_satisfies
 from campaign.campaigns.models import RegionKind, Role
 from campaign.organize.campaigns import campaign_title, private_view, tabs
+from campaign.web.access import has_recent_mfa, recent_mfa_required, require_role
 from petitions.models import AuditEvent, DeliveryPackage, Signature
-from petitions.regions import BRAZILIAN_STATES, region_name
-from petitions.reporting import charts, delivery, exports, quorums
+from petitions.regions import BRAZILIAN_STATES
+from petitions.reporting import charts, delivery, exports
 from petitions.reporting.access_log import record_audit
-from petitions.reporting.counting import petition_counts
+from petitions.reporting.dashboard import dashboard_figures
 from petitions.reporting.package_requests import request_delivery_package
 
 RECENT_SIGNERS = 50
@@ -60,88 +51,42 @@ def page_context(request: HttpRequest, tab: str) -> dict:
     }
 
 
-def place_rows(campaign, counts) -> tuple[list[dict], dict]:
-    """Signatures per place for the table, and the map's values keyed like its tiles."""
-    if campaign.region_kind == RegionKind.BR_STATE:
-        values = dict(counts.by_region)
-        rows = [
-            {"code": code, "name": region_name(code), "count": n}
-            for code, n in sorted(values.items(), key=lambda item: (-item[1], item[0]))
-        ]
-        return rows, {"values": values, "tiles": charts.BR_TILES, "names": BRAZILIAN_STATES}
-    values = dict(counts.by_country)
-    rows = [
-        {"code": code, "name": countries.name(code) or code, "count": n}
-        for code, n in sorted(values.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    names = {code: countries.name(code) for code in charts.EU_TILES}
-    return rows, {"values": values, "tiles": charts.EU_TILES, "names": names}
-
-
-def source_rows(petition) -> list[dict]:
-    rows = (
-        Signature.objects.counted()
-        .filter(petition=petition)
-        .values("partner__name", "source")
-        .annotate(n=Count("id"))
-        .order_by("-n", "partner__name", "source")
-    )
-    return [
-        {"partner": r["partner__name"] or "", "source": r["source"], "count": r["n"]} for r in rows
-    ]
-
-
-def per_day(petition) -> dict[datetime.date, int]:
-    rows = (
-        Signature.objects.counted()
-        .filter(petition=petition)
-        .annotate(day=TruncDate("confirmed_at", tzinfo=datetime.UTC))
-        .values("day")
-        .annotate(n=Count("id"))
-    )
-    return {r["day"]: r["n"] for r in rows}
-
-
 @private_view
 @require_safe
 @require_role(Role.VIEWER)
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Counts only: no names or addresses, so every role may see it."""
     campaign = request.campaign
-    petition = campaign.petition
-    counts = petition_counts(petition_id=petition.pk)
-    all_signatures = Signature.objects.filter(petition=petition).count()
-    places, map_data = place_rows(campaign, counts)
-    series = charts.daily_series(per_day(petition), until=timezone.now().date())
+    figures = dashboard_figures(petition=campaign.petition)
+    if campaign.region_kind == RegionKind.BR_STATE:
+        tiles, tile_names = charts.BR_TILES, BRAZILIAN_STATES
+        place_heading, places_title = _("Brazilian state"), _("By Brazilian state")
+    else:
+        tiles = charts.EU_TILES
+        tile_names = {code: countries.name(code) for code in charts.EU_TILES}
+        place_heading, places_title = _("Country"), _("By country")
     context = page_context(request, "dashboard")
     context.update(
         {
-            "counts": counts,
-            "all_signatures": all_signatures,
-            "confirmation_rate": (
-                round(100 * counts.total / all_signatures, 1) if all_signatures else None
-            ),
-            "progress": min(100, round(100 * counts.total / petition.goal)),
-            "places": places,
-            "place_heading": (
-                _("Brazilian state")
-                if campaign.region_kind == RegionKind.BR_STATE
-                else _("Country")
-            ),
-            "places_title": (
-                _("By Brazilian state")
-                if campaign.region_kind == RegionKind.BR_STATE
-                else _("By country")
-            ),
+            "counts": figures.counts,
+            "all_signatures": figures.all_signatures,
+            "confirmation_rate": figures.confirmation_rate,
+            "progress": figures.progress,
+            "places": figures.places,
+            "place_heading": place_heading,
+            "places_title": places_title,
             "map_svg": charts.tile_map_svg(
-                **map_data, label=_("Map of confirmed signatures by place")
+                values=figures.by_place,
+                tiles=tiles,
+                names=tile_names,
+                label=_("Map of confirmed signatures by place"),
             ),
-            "series": series,
+            "series": figures.series,
             "chart_svg": charts.bar_chart_svg(
-                series=series, label=_("Confirmed signatures per day")
+                series=figures.series, label=_("Confirmed signatures per day")
             ),
-            "sources": source_rows(petition),
-            "quorum": quorums.quorum_summary(petition=petition, counts=counts),
+            "sources": figures.sources,
+            "quorum": figures.quorum,
         }
     )
     return render(request, "organize/dashboard.html", context)
@@ -226,13 +171,7 @@ def export_download(request: HttpRequest, slug: str, identifier: str, fmt: str) 
         rows=expected_rows(petition, identifier) if exporter.personal_data else 0,
         detail=f"{identifier}.{fmt}",
     )
-    response = StreamingHttpResponse(
-        exports.stream_export(petition=petition, identifier=identifier, fmt=fmt),
-        content_type=exports.CONTENT_TYPES[fmt],
-    )
-    filename = exports.export_filename(petition=petition, identifier=identifier, fmt=fmt)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.export_response(petition=petition, identifier=identifier, fmt=fmt)
 
 
 def package_rows(petition) -> list[DeliveryPackage]:

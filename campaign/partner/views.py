@@ -1,20 +1,20 @@
 """The partner area under /partner/: a partner's own counts, opted-in supporters, webhook log
-and embed codes. Login required (MFA is enforced for /partner/ by middleware); a member sees
-only the partners they belong to.
+and embed codes. Login and an active TOTP authenticator required (``login_and_totp_required``,
+as the middleware also enforces for /partner/); a member sees only the partners they belong to.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from campaign.campaigns.access import recent_mfa_required
 from campaign.campaigns.content import LANGUAGE_NAMES, offered_languages
 from campaign.campaigns.models import Partner
+from campaign.web.access import recent_mfa_required
+from campaign.web.accounts import login_and_totp_required
 from campaign.web.http import private
 from petitions.partners.embeds import embed_snippets
 from petitions.partners.service import opted_in_supporters, partner_summary, supporters_csv
@@ -28,14 +28,14 @@ def member_partner(request: HttpRequest, partner_id: int) -> Partner:
     )
 
 
-@login_required
+@login_and_totp_required
 @require_safe
 def partner_list(request: HttpRequest) -> HttpResponse:
     partners = Partner.objects.filter(memberships__user=request.user).select_related("campaign")
     return private(render(request, "petitions/partner/list.html", {"partners": partners}))
 
 
-@login_required
+@login_and_totp_required
 @require_safe
 def dashboard(request: HttpRequest, partner_id: int) -> HttpResponse:
     partner = member_partner(request, partner_id)
@@ -64,7 +64,7 @@ def dashboard(request: HttpRequest, partner_id: int) -> HttpResponse:
     return private(render(request, "petitions/partner/dashboard.html", context))
 
 
-@login_required
+@login_and_totp_required
 @require_safe
 @recent_mfa_required
 def export_supporters(request: HttpRequest, partner_id: int) -> HttpResponse:

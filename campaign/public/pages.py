@@ -22,7 +22,8 @@ from campaign.campaigns.content import (
 )
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.share_images import image_version, share_image
-from campaign.web.discovery import absolute_url, hreflang, localized_path, og_locale
+from campaign.core.links import absolute_url
+from campaign.web.discovery import hreflang, localized_path, og_locale
 from campaign.web.http import public, same_in_every_language, served_from_cache
 from petitions.reporting.counting import petition_counts
 from petitions.signing.forms import HONEYPOT_FIELD, SignatureForm

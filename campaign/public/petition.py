@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaign.campaigns.content import campaign_translation
+from campaign.core.links import absolute_url
 from campaign.public.pages import (
     campaign_context,
     get_campaign,
@@ -33,11 +34,11 @@ from campaign.web.http import (
     same_in_every_language,
     served_from_cache,
 )
+from petitions import privacy
 from petitions.models import SignatureStatus
 from petitions.partners.embeds import partner_page_url, widget_for_key
 from petitions.partners.service import partner_signature_count
 from petitions.reporting.counting import petition_counts
-from petitions.rights import privacy
 from petitions.rights.requests import (
     request_data_copy,
     request_rights_links,
@@ -287,7 +288,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     if response := offered_or_redirect(campaign, "petitions:thanks"):
         return response
     context = campaign_context(request, campaign, "petitions:thanks")
-    url = settings.SITE_URL + reverse("campaign:detail", kwargs={"slug": slug})
+    url = absolute_url(reverse("campaign:detail", kwargs={"slug": slug}))
     content = context["content"]
     context.update(
         {
@@ -312,7 +313,7 @@ def share_mastodon(request: HttpRequest, slug: str) -> HttpResponse:
     if instance:
         host = mastodon_host(instance)
         if host:
-            url = settings.SITE_URL + reverse("campaign:detail", kwargs={"slug": slug})
+            url = absolute_url(reverse("campaign:detail", kwargs={"slug": slug}))
             context["host"] = host
             context["target"] = mastodon_share_url(
                 host=host, text=context["content"].share_text, url=url

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from campaign.campaigns.content import offered_languages
 from campaign.campaigns.models import Campaign
-from campaign.web.discovery import absolute_url, localized_path
+from campaign.core.links import absolute_url
+from campaign.web.discovery import localized_path
 
 
 class CampaignSitemap(Sitemap):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -35,11 +34,6 @@ OG_LOCALES = {
     "sl": "sl_SI",
     "sv": "sv_SE",
 }
-
-
-def absolute_url(path: str) -> str:
-    """An absolute URL on this site, from settings.SITE_URL (never from the Host header)."""
-    return settings.SITE_URL + path
 
 
 def hreflang(code: str) -> str:

@@ -59,19 +59,21 @@ def screen_signature(
 
     Call once the form token and the fields are valid. Side effects: with proof of work
     required, one counter increment (``pow_solved``); the rate counters when they live in
-    Redis (``signing_hold``).
+    Redis (``hold_for_signature``).
     """
     if petition.require_pow and not pow_solved(form_token=form_token, solution=pow_solution):
         return None
-    return signing_hold(petition_id=petition.pk, ip_hash=ip_hash, email=email, honeypot=honeypot)
+    return hold_for_signature(
+        petition_id=petition.pk, ip_hash=ip_hash, email=email, honeypot=honeypot
+    )
 
 
-def signing_hold(*, petition_id: int, ip_hash: str, email: str, honeypot: str) -> Hold:
+def hold_for_signature(*, petition_id: int, ip_hash: str, email: str, honeypot: str) -> Hold:
     """The hold of a signature from either sign form, its rate limits left to the signing call
     when the counters live in PostgreSQL (counted here, in Redis, otherwise)."""
     if settings.RATE_LIMIT_STORE == "cache":
         return Hold(
-            hold_reason(
+            held_reason_after_counting(
                 petition_id=petition_id,
                 ip_hash=ip_hash,
                 email=email,
@@ -83,7 +85,7 @@ def signing_hold(*, petition_id: int, ip_hash: str, email: str, honeypot: str) -
     return Hold(_early_reason(email=email, honeypot=honeypot), checks)
 
 
-def hold_reason(*, petition_id: int, ip_hash: str, email: str, honeypot: str) -> str:
+def held_reason_after_counting(*, petition_id: int, ip_hash: str, email: str, honeypot: str) -> str:
     """Why this signature should be held ("" when it should count), its limits counted now.
 
     Every valid signature is counted against the limits per client address, per email

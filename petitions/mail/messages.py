@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaign.campaigns.content import campaign_translation, get_campaign
-from campaign.core.mailer import absolute, send_templated
+from campaign.core.links import absolute_url
+from campaign.core.mailer import send_templated
 from petitions.mail.data_copy import consent_rows, signature_data
 from petitions.mail.suppression import is_suppressed
 from petitions.models import Signature
@@ -31,7 +32,7 @@ def rights_links(signature: Signature) -> dict:
         ("data_copy_url", "petitions:data_copy", "data"),
     ]:
         token = make_rights_token(signature.public_id, purpose=purpose)
-        links[key] = absolute(reverse(url_name, kwargs={"slug": slug, "token": token}))
+        links[key] = absolute_url(reverse(url_name, kwargs={"slug": slug, "token": token}))
     return {**links, "link_max_age_days": settings.SIGNER_LINK_MAX_AGE // 86400}
 
 
@@ -48,7 +49,7 @@ def _send(*, signature: Signature, template: str, context: dict) -> bool:
         "signature": signature,
         "campaign": campaign,
         "content": campaign_translation(texts, signature.locale),
-        "campaign_url": absolute(reverse("campaign:detail", kwargs={"slug": campaign.slug})),
+        "campaign_url": absolute_url(reverse("campaign:detail", kwargs={"slug": campaign.slug})),
         **rights_links(signature),
         **context,
     }
@@ -68,7 +69,7 @@ def send_confirmation(signature: Signature) -> bool:
             signature=signature,
             template="confirm",
             context={
-                "confirm_url": absolute(confirm_path),
+                "confirm_url": absolute_url(confirm_path),
                 "max_age_days": settings.SIGNATURE_CONFIRM_MAX_AGE // 86400,
             },
         )

@@ -6,7 +6,7 @@ import logging
 
 from django_tasks import task
 
-from campaign.core.mailer import retry_later
+from campaign.core.mailer import send_or_retry
 from petitions.abuse.rules import confirmation_email_allowed
 from petitions.mail import messages as emails
 from petitions.models import Signature
@@ -26,14 +26,13 @@ def send_confirmation_email(signature_id: int, attempt: int = 1) -> None:
     if attempt == 1 and not confirmation_email_allowed(signature_id=signature_id):
         logger.info("Not sending confirmation email for %s: re-send bound reached", signature_id)
         return
-    try:
-        emails.send_confirmation(signature)
-    except Exception:
-        what = f"confirmation email for signature {signature_id}"
-        if not retry_later(
-            send_confirmation_email, attempt=attempt, what=what, signature_id=signature_id
-        ):
-            raise
+    send_or_retry(
+        send_confirmation_email,
+        lambda: emails.send_confirmation(signature),
+        attempt=attempt,
+        what=f"confirmation email for signature {signature_id}",
+        signature_id=signature_id,
+    )
 
 
 @task()
@@ -45,14 +44,13 @@ def send_data_copy_email(signature_id: int, attempt: int = 1) -> None:
     )
     if signature is None or signature.anonymised_at is not None:
         return  # withdrawn or anonymised meanwhile: nothing to send
-    try:
-        emails.send_data_copy(signature)
-    except Exception:
-        what = f"data copy email for signature {signature_id}"
-        if not retry_later(
-            send_data_copy_email, attempt=attempt, what=what, signature_id=signature_id
-        ):
-            raise
+    send_or_retry(
+        send_data_copy_email,
+        lambda: emails.send_data_copy(signature),
+        attempt=attempt,
+        what=f"data copy email for signature {signature_id}",
+        signature_id=signature_id,
+    )
 
 
 @task()
@@ -62,11 +60,10 @@ def send_rights_links_email(signature_id: int, attempt: int = 1) -> None:
     )
     if signature is None or signature.anonymised_at is not None:
         return
-    try:
-        emails.send_rights_links(signature)
-    except Exception:
-        what = f"rights links email for signature {signature_id}"
-        if not retry_later(
-            send_rights_links_email, attempt=attempt, what=what, signature_id=signature_id
-        ):
-            raise
+    send_or_retry(
+        send_rights_links_email,
+        lambda: emails.send_rights_links(signature),
+        attempt=attempt,
+        what=f"rights links email for signature {signature_id}",
+        signature_id=signature_id,
+    )

@@ -25,14 +25,14 @@ def partner_signature_count(*, petition: Petition, partner: Partner) -> int:
 
 
 @dataclass(frozen=True)
-class PartnerSummary:
+class PartnerCounts:
     total: int
     by_day: list[tuple[datetime.date, int]]
     by_widget: list[tuple[str, int]]  # (widget key, count); "" for the hosted-page link
     opted_in: int
 
 
-def partner_summary(*, partner: Partner) -> PartnerSummary:
+def partner_summary(*, partner: Partner) -> PartnerCounts:
     """The partner's counted signatures in total, per confirmation day and per widget."""
     counted = Signature.objects.counted().filter(partner=partner)
     by_day = [
@@ -46,7 +46,7 @@ def partner_summary(*, partner: Partner) -> PartnerSummary:
         (row["widget__key"] or "", row["n"])
         for row in counted.values("widget__key").annotate(n=Count("id")).order_by("-n")
     ]
-    return PartnerSummary(
+    return PartnerCounts(
         total=sum(n for _, n in by_day),
         by_day=by_day,
         by_widget=by_widget,

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaign.campaigns.content import campaign_translation
-from campaign.core.mailer import absolute
+from campaign.core.links import absolute_url
 from petitions.models import WebhookDelivery, WebhookStatus
 
 TIMEOUT_SECONDS = 5
@@ -58,7 +58,7 @@ def webhook_payload(delivery: WebhookDelivery) -> dict:
         "petition": {
             "identifiers": [f"campaign:{campaign.slug}"],
             "title": content.title,
-            "browser_url": absolute(petition_path),
+            "browser_url": absolute_url(petition_path),
         },
         "person": {
             "given_name": given or family,

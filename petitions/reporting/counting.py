@@ -12,8 +12,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
-from django.db.models.functions import Now
+from django.db.models import Count, F
+from django.db.models.functions import Now, TruncDate
 
 from petitions.models import Petition, Signature, SignatureCount, counted_sql
 
@@ -134,8 +134,25 @@ def reconcile_counts(*, petition: Petition) -> Reconciliation:
     return Reconciliation(petition.pk, corrected)
 
 
-def stored_total(*, petition_id: int) -> int:
-    """The stored total without flushing (for tests and reconciliation reports)."""
-    return (
-        SignatureCount.objects.filter(petition_id=petition_id).aggregate(n=Sum("count"))["n"] or 0
+def counts_by_day(*, petition_id: int) -> list[tuple[datetime.date, int]]:
+    """Counted signatures per day of confirmation (UTC), oldest day first."""
+    return list(
+        Signature.objects.counted()
+        .filter(petition_id=petition_id)
+        .annotate(day=TruncDate("confirmed_at", tzinfo=datetime.UTC))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+
+
+def counts_by_source(*, petition_id: int) -> list[tuple[str | None, str, int]]:
+    """Counted signatures per (partner name, source), the largest group first; the partner's
+    name is None for signatures that came through no partner."""
+    return list(
+        Signature.objects.counted()
+        .filter(petition_id=petition_id)
+        .values_list("partner__name", "source")
+        .annotate(n=Count("id"))
+        .order_by("-n", "partner__name", "source")
     )

@@ -13,14 +13,6 @@ from petitions.mail.tasks import send_confirmation_email
 from petitions.models import Petition, Signature, SignatureStatus
 from petitions.partners.notify import enqueue_partner_webhook
 
-
-def confirm_signature(*, public_id: uuid.UUID) -> Signature | None:
-    """Confirm a pending signature of any campaign; the signature in whatever state it is now,
-    or None when there is no such signature. See ``confirm_pending``."""
-    confirm_pending(public_id=public_id)
-    return find_signature(public_id=public_id)
-
-
 # Confirms a pending signature (of the given campaign, if any) in one statement; no row comes
 # back when it is already confirmed, gone, or another campaign's. A conditional UPDATE, so
 # concurrent or repeated confirmations count once; {only} narrows it further.

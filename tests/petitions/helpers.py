@@ -1,11 +1,16 @@
-"""Helpers to sign as a browser would: fetch the page, take its form token, post."""
+"""Helpers to sign as a browser would (fetch the page, take its form token, post), and to
+confirm a signature and read the stored counts directly."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 
+from django.db.models import Sum
 from django.test import Client
+
+from petitions.models import SignatureCount
+from petitions.signing.confirmation import confirm_pending, find_signature
 
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
@@ -41,3 +46,17 @@ def solve(token: str, bits: int, nonce: str = "0123456789abcdef") -> str:
         if int.from_bytes(digest, "big") >> (256 - bits) == 0:
             return candidate
         n += 1
+
+
+def confirm_signature(*, public_id):
+    """Confirm a pending signature of any campaign, as its link would; the signature in whatever
+    state it is now, or None when there is no such signature."""
+    confirm_pending(public_id=public_id)
+    return find_signature(public_id=public_id)
+
+
+def stored_total(*, petition_id: int) -> int:
+    """The stored total, without the flush that ``petition_counts`` does first."""
+    return (
+        SignatureCount.objects.filter(petition_id=petition_id).aggregate(n=Sum("count"))["n"] or 0
+    )

@@ -11,17 +11,21 @@ from django.db import connection, transaction
 from django.test import Client
 
 from petitions.abuse import throttle
-from petitions.abuse.rules import hold_reason, is_disposable, pow_solved, signing_hold
+from petitions.abuse.rules import (
+    held_reason_after_counting,
+    hold_for_signature,
+    is_disposable,
+    pow_solved,
+)
 from petitions.abuse.throttle import hit, over_limit, rate_check
 from petitions.addresses import normalise_email
 from petitions.models import HeldReason, RateCounter, Signature
 from petitions.reporting.counting import petition_counts
-from petitions.signing.confirmation import confirm_signature
 from petitions.signing.forms import HONEYPOT_FIELD
 from petitions.signing.service import create_signature
 from petitions.tokens import make_form_token
 from tests.conftest import confirm_link
-from tests.petitions.helpers import form_token, solve
+from tests.petitions.helpers import confirm_signature, form_token, solve
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
@@ -240,9 +244,15 @@ def test_disposable_list_matches_subdomains_but_not_ordinary_domains():
 
 def test_held_reasons_have_a_fixed_priority(db):
     common = {"petition_id": 1, "ip_hash": "h"}
-    assert hold_reason(email="a@example.org", honeypot="", **common) == ""
-    assert hold_reason(email="a@example.org", honeypot="x", **common) == HeldReason.HONEYPOT
-    assert hold_reason(email="a@yopmail.com", honeypot="", **common) == HeldReason.DISPOSABLE
+    assert held_reason_after_counting(email="a@example.org", honeypot="", **common) == ""
+    assert (
+        held_reason_after_counting(email="a@example.org", honeypot="x", **common)
+        == HeldReason.HONEYPOT
+    )
+    assert (
+        held_reason_after_counting(email="a@yopmail.com", honeypot="", **common)
+        == HeldReason.DISPOSABLE
+    )
 
 
 def sign_counted(petition, email, checks, held_reason=""):
@@ -295,7 +305,7 @@ def test_signing_call_commits_its_counters_first_outside_a_transaction(campaigns
 def test_hosted_form_leaves_database_counters_to_the_signing_call(db, settings):
     settings.RATE_LIMIT_STORE = "db"
     common = {"petition_id": 7, "ip_hash": "h", "honeypot": ""}
-    hold = signing_hold(email="a@yopmail.com", **common)
+    hold = hold_for_signature(email="a@yopmail.com", **common)
     assert hold.reason == HeldReason.DISPOSABLE
     assert [check.reason for check in hold.rate_checks] == [
         HeldReason.RATE_IP,
@@ -309,8 +319,8 @@ def test_hosted_form_counts_in_the_cache_when_the_counters_live_there(db, settin
     settings.RATE_LIMIT_STORE = "cache"
     settings.RATE_LIMIT_IP = "1/600"
     common = {"petition_id": 7, "ip_hash": "h2", "honeypot": ""}
-    assert signing_hold(email="a@example.org", **common).reason == ""
-    second = signing_hold(email="b@example.org", **common)
+    assert hold_for_signature(email="a@example.org", **common).reason == ""
+    second = hold_for_signature(email="b@example.org", **common)
     assert (second.reason, second.rate_checks) == (HeldReason.RATE_IP, ())
 
 

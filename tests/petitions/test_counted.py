@@ -20,8 +20,8 @@ from petitions.partners.service import (
 )
 from petitions.reporting.counting import petition_counts
 from petitions.reporting.delivery import write_package
-from petitions.signing.confirmation import confirm_signature
 from tests.petitions.exporting import csv_rows, export_bytes
+from tests.petitions.helpers import confirm_signature
 from tests.petitions.widget_helpers import make_partner, widget_sign
 
 BR = "tiremeurostodasuamira"

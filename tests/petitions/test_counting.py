@@ -6,13 +6,8 @@ from django.db import connection
 from django.utils import timezone
 
 from petitions.models import Signature, SignatureCount, SignatureStatus
-from petitions.reporting.counting import (
-    flush_counts,
-    petition_counts,
-    reconcile_counts,
-    stored_total,
-)
-from petitions.signing.confirmation import confirm_signature
+from petitions.reporting.counting import flush_counts, petition_counts, reconcile_counts
+from tests.petitions.helpers import confirm_signature, stored_total
 
 
 def make_signatures(petition, n, country="BR", region="BR-RJ", start=0):

@@ -20,8 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from petitions.mail.suppression import address_hash, is_suppressed
 from petitions.models import EmailSuppression, Signature, SoftBounce
-from petitions.signing.confirmation import confirm_signature
-from tests.petitions.helpers import sign
+from tests.petitions.helpers import confirm_signature, sign
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"

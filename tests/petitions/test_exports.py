@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 
 from campaign.campaigns.models import Partner
@@ -15,6 +16,7 @@ from petitions.reporting.exports import (
     stream_export,
     write_export,
 )
+from petitions.reporting.exports.base import FORMULA_TRIGGERS, sql_neutralise
 from tests.petitions.exporting import (
     FORMULAS,
     NAMES,
@@ -69,6 +71,18 @@ def test_neutralise_prefixes_formula_triggers_only():
         " =x",
         "São",
     ]
+
+
+def test_sql_neutralise_does_what_neutralise_does(db):
+    values = [*FORMULAS, *(f"{t}x" for t in FORMULA_TRIGGERS), "", "Ana", "'quoted", " =x", "São"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {sql_neutralise('v')} FROM unnest(%s::text[]) WITH ORDINALITY AS t(v, i) "
+            "ORDER BY i",
+            [values],
+        )
+        in_sql = [row[0] for row in cursor.fetchall()]
+    assert in_sql == [neutralise(v) for v in values]
 
 
 def test_summary_country_totals_equal_the_api(client, eu_signers):

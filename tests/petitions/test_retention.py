@@ -20,8 +20,8 @@ from petitions.models import (
 from petitions.reporting.counting import flush_counts, petition_counts
 from petitions.rights.retention import purge_expired
 from petitions.rights.tasks import schedule_purge
-from petitions.signing.confirmation import confirm_signature
 from tests.conftest import run_queued_tasks
+from tests.petitions.helpers import confirm_signature
 
 DAY = datetime.timedelta(days=1)
 

@@ -11,11 +11,10 @@ from django.utils.translation import gettext
 
 from petitions.mail.data_copy import FIELD_LABELS
 from petitions.models import Consent, Signature
-from petitions.reporting.counting import flush_counts, petition_counts, stored_total
-from petitions.signing.confirmation import confirm_signature
+from petitions.reporting.counting import flush_counts, petition_counts
 from petitions.tokens import make_rights_token
 from tests.conftest import confirm_link
-from tests.petitions.helpers import sign
+from tests.petitions.helpers import confirm_signature, sign, stored_total
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"

@@ -6,23 +6,25 @@ Only counted signatures (confirmed, not held for review) ever appear. Summaries 
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from django.db import connections
-from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from campaign.conf.dbrouting import read_only_alias
 from campaign.core.l10n import format_number
-from petitions.models import Signature, counted_sql
+from petitions.models import counted_sql
 from petitions.regions import BRAZILIAN_STATES
-from petitions.reporting.counting import PetitionCounts, petition_counts
-from petitions.reporting.exports.base import Exporter, yes_no
+from petitions.reporting.counting import (
+    PetitionCounts,
+    counts_by_day,
+    counts_by_source,
+    petition_counts,
+)
+from petitions.reporting.exports.base import Exporter, sql_neutralise, yes_no
 from petitions.reporting.quorums import QuorumSummary, place_name, quorum_rule, quorum_summary
 
 FETCH_ROWS = 5000
@@ -147,15 +149,8 @@ class PartnerSummary(Exporter):
         return [_("Partner"), _("Source"), _("Signatures")]
 
     def rows(self) -> Iterator[Sequence]:
-        groups = (
-            Signature.objects.counted()
-            .filter(petition=self.petition)
-            .values_list("partner__name", "source")
-            .annotate(n=Count("id"))
-            .order_by("-n", "partner__name", "source")
-        )
         total = 0
-        for partner, source, n in groups:
+        for partner, source, n in counts_by_source(petition_id=self.petition.pk):
             total += n
             yield [partner or _("(none)"), source, n]
         yield [_("Total"), "", total]
@@ -172,27 +167,11 @@ class DaySummary(Exporter):
         return [_("Date confirmed"), _("Signatures"), _("Cumulative")]
 
     def rows(self) -> Iterator[Sequence]:
-        days = (
-            Signature.objects.counted()
-            .filter(petition=self.petition)
-            .annotate(day=TruncDate("confirmed_at", tzinfo=datetime.UTC))
-            .values_list("day")
-            .annotate(n=Count("id"))
-            .order_by("day")
-        )
         total = 0
-        for day, n in days:
+        for day, n in counts_by_day(petition_id=self.petition.pk):
             total += n
             yield [day, n, total]
         yield [_("Total"), total, total]
-
-
-def sql_inert(column: str) -> str:
-    """SQL for a text column neutralised as ``base.neutralise`` does (the CSV fast path)."""
-    return (
-        f"CASE WHEN left({column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
-        f"THEN '''' || {column} ELSE {column} END"
-    )
 
 
 class SignatureListExporter(Exporter):
@@ -210,7 +189,7 @@ class SignatureListExporter(Exporter):
     def sql(self, *, inert: bool) -> tuple[str, list]:
         names = country_names()
         columns = ", ".join(
-            sql_inert(column)
+            sql_neutralise(column)
             if inert and text
             else column
             if inert or column != _DAY
