@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 
 from campaign.campaigns.models import PartnerMembership
 from petitions.models import AuditEvent, Signature
-from tests.organize.conftest import login, make_user
+from tests.campaign.organize.conftest import login, make_user
 from tests.petitions.helpers import sign
 from tests.petitions.widget_helpers import confirm_all, make_partner, widget_sign
 

@@ -25,7 +25,7 @@ from tests.conftest import confirm_link, run_queued_tasks
 from tests.petitions.helpers import TOKEN
 
 EU = "banfacialrecognitioneu"
-DEPLOYMENT = Path(__file__).resolve().parents[2] / "docs" / "DEPLOYMENT.md"
+DEPLOYMENT = Path(__file__).resolve().parents[3] / "docs" / "DEPLOYMENT.md"
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade"}
 
 

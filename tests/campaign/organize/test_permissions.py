@@ -15,7 +15,7 @@ from django.utils import timezone
 from campaign.campaigns.models import CampaignMembership, Invitation
 from petitions.models import DeliveryPackage
 from petitions.reporting.exports import EXPORTERS
-from tests.organize.conftest import EU, LEAKY_EMAILS, LEAKY_NAMES, login
+from tests.campaign.organize.conftest import EU, LEAKY_EMAILS, LEAKY_NAMES, login
 
 ROLES = ["anonymous", "outsider", "viewer", "organizer", "owner"]
 RANK = {"anonymous": 0, "outsider": 0, "viewer": 1, "organizer": 2, "owner": 3}

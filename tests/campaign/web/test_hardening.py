@@ -15,7 +15,7 @@ from campaign.web.middleware import SecurityHeadersMiddleware
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[3]
 PAGES = [
     "/en/",
     f"/en/{EU}/",

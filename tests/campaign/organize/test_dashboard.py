@@ -13,7 +13,7 @@ from campaign.campaigns.models import CampaignMembership
 from petitions.reporting import charts
 from petitions.reporting.counting import PetitionCounts
 from petitions.reporting.quorums import QuorumLine, QuorumSummary, quorum_summary
-from tests.organize.conftest import BR, EU, add_signature, login
+from tests.campaign.organize.conftest import BR, EU, add_signature, login
 
 
 def api(client, slug):

@@ -9,7 +9,7 @@ from django.test import Client
 
 from campaign.conf.checks import check_rate_limit_cache
 from campaign.settings import cache_settings
-from tests.organize.conftest import PASSWORD, make_user, totp_code
+from tests.campaign.organize.conftest import PASSWORD, make_user, totp_code
 
 TOO_MANY = "Too many failed login attempts"
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from tests.campaign.organize.conftest import BR, EU, PASSWORD, login
 from tests.mailserver import QUIET, SmtpServer, use_email_url
-from tests.organize.conftest import BR, EU, PASSWORD, login
 from tests.petitions.helpers import sign
 
 pytestmark = QUIET

@@ -12,7 +12,7 @@ from campaign.conf.checks import check_mail_is_delivered
 from campaign.conf.mail_settings import CONSOLE_BACKEND, undelivered_mail_error
 from campaign.devtools import launcher
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[3]
 CONSOLE_ERROR = undelivered_mail_error(debug=False, backend=CONSOLE_BACKEND, allow_console=False)
 # A laptop's variables: no mail transport, and none of the test run's own overrides.
 UNSET = ("EMAIL_URL", "EMAIL_ESP", "EMAIL_BACKEND", "ALLOW_CONSOLE_MAIL", "DEBUG")

@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from petitions.models import AuditEvent, DeliveryPackage
-from tests.organize.conftest import EU, login
+from tests.campaign.organize.conftest import EU, login
 
 
 def events():

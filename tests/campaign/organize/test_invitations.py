@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from campaign.campaigns.invitation_links import invitation_for_token, make_invitation_token
 from campaign.campaigns.models import CampaignMembership, Invitation
-from tests.organize.conftest import EU, PASSWORD, login, make_user, totp_code
+from tests.campaign.organize.conftest import EU, PASSWORD, login, make_user, totp_code
 
 LINK = re.compile(r"http://testserver/organize/invitations/[^/\s]+/")
 
@@ -146,7 +146,7 @@ def test_totp_code_helper_matches_allauth(cast):
     # Guards the fixtures: a wrong helper would make every login test meaningless.
     from allauth.mfa.totp.internal.auth import validate_totp_code
 
-    from tests.organize.conftest import SECRET
+    from tests.campaign.organize.conftest import SECRET
 
     assert validate_totp_code(SECRET, totp_code()) is True
     assert PASSWORD

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from campaign.web.accounts import enqueue_prepared
 from tests.mailserver import QUIET, SmtpServer, use_email_url
-from tests.petitions.test_rights import links, signed_and_confirmed
+from tests.petitions.rights.test_rights import links, signed_and_confirmed
 
 pytestmark = QUIET
 BR = "tiremeurostodasuamira"

@@ -10,7 +10,7 @@ from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.core.cache import cache
 
 from campaign.campaigns.models import CampaignMembership
-from tests.organize.conftest import (
+from tests.campaign.organize.conftest import (
     EU,
     LEAKY_EMAILS,
     LEAKY_NAMES,

@@ -18,7 +18,7 @@ from petitions.reporting.delivery import deliveries_dir
 from petitions.reporting.package_requests import request_delivery_package
 from tests.petitions.exporting import make_signature
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)

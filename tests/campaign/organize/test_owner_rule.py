@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from campaign.campaigns.access import LastOwnerError, change_role, remove_member
 from campaign.campaigns.models import CampaignMembership
-from tests.organize.conftest import EU, make_user
+from tests.campaign.organize.conftest import EU, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

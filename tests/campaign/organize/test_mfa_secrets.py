@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from campaign.conf.checks import check_mfa_encryption_key
 from campaign.core.secrets import decrypt_secret, encrypt_secret
-from tests.organize.conftest import SECRET, login, make_user
+from tests.campaign.organize.conftest import SECRET, login, make_user
 
 encrypt_migration = importlib.import_module(
     "campaign.campaigns.migrations.0008_encrypt_mfa_secrets"

@@ -10,7 +10,7 @@ import pytest
 from petitions.models import Signature, WebhookDelivery, WebhookStatus
 from petitions.partners import webhooks
 from petitions.partners.tasks import deliver_webhook
-from tests.organize.conftest import login, make_user
+from tests.campaign.organize.conftest import login, make_user
 from tests.petitions.helpers import sign
 from tests.petitions.widget_helpers import confirm_all, make_partner, widget_sign
 

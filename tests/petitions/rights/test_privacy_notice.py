@@ -11,7 +11,7 @@ from petitions.mail.data_copy import FIELD_LABELS
 from petitions.models import Consent, ConsentText, Signature
 from tests.conftest import confirm_link
 from tests.petitions.helpers import sign
-from tests.petitions.test_rights import links
+from tests.petitions.rights.test_rights import links
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
