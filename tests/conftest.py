@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.cache import caches
+from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -79,6 +80,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     if blocker is not None and nextitem is not None and uses_transactions(item):
         with blocker.unblock():
             seed_launch_campaigns()
+            # As Django does after such a test: no connection stays open (one opened while
+            # Playwright's event loop is current would outlive the session's database).
+            connections.close_all()
     return result
 
 
