@@ -1,12 +1,10 @@
 import json
 import re
 
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth import get_user_model
-
 from campaign.campaigns.models import Campaign, CampaignTranslation
 from campaign.campaigns.translations import language_statuses
 from petitions.seeding import seed_launch_campaigns
+from tests import factories
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
@@ -50,8 +48,7 @@ def test_editing_the_primary_text_makes_translations_outdated(campaigns):
 
 
 def test_admin_approve_action_records_reviewer_and_source(client, campaigns):
-    user = get_user_model().objects.create_superuser("org", "org@example.org", "pw")
-    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # the admin requires MFA
+    user = factories.superuser(username="org", email="org@example.org")
     client.force_login(user)
     primary = CampaignTranslation.objects.get(campaign__slug=BR, language="pt-br")
     primary.lead = primary.lead + " (editado)"
@@ -69,8 +66,7 @@ def test_admin_approve_action_records_reviewer_and_source(client, campaigns):
 
 
 def test_admin_campaign_list_shows_missing_outdated_and_unreviewed(client, campaigns):
-    user = get_user_model().objects.create_superuser("org", "org@example.org", "pw")
-    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # the admin requires MFA
+    user = factories.superuser(username="org", email="org@example.org")
     client.force_login(user)
     Campaign.objects.filter(slug=EU).update(
         target_languages=["en", "de", "es", "fr", "pt", "pl", "el"]
@@ -91,8 +87,7 @@ def test_admin_campaign_list_shows_missing_outdated_and_unreviewed(client, campa
 def test_admin_translation_list_flags_outdated_rows_in_few_queries(
     client, campaigns, django_assert_max_num_queries
 ):
-    user = get_user_model().objects.create_superuser("org", "org@example.org", "pw")
-    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # the admin requires MFA
+    user = factories.superuser(username="org", email="org@example.org")
     client.force_login(user)
     CampaignTranslation.objects.filter(campaign__slug=EU, language="fr").update(source_hash="x")
     with django_assert_max_num_queries(12):
@@ -102,7 +97,7 @@ def test_admin_translation_list_flags_outdated_rows_in_few_queries(
     assert len(outdated) == 1 and f"{EU} [fr]" in outdated[0]
 
 
-def test_seeding_takes_target_languages_from_the_content_file(db):
+def test_seeding_takes_target_languages_from_the_content_file(unseeded_db):
     from petitions.seeding import CONTENT_DIR, seed_campaign
 
     data = json.loads((CONTENT_DIR / f"{BR}.json").read_text(encoding="utf-8"))

@@ -32,12 +32,12 @@ DEMO = (
 )
 
 
-def test_plain_seed_creates_no_demo_partner(db):
+def test_plain_seed_creates_no_demo_partner(unseeded_db):
     seed_launch_campaigns()
     assert demo_rows() == ([], [])
 
 
-def test_demo_seed_creates_the_demo_partner_of_each_campaign(db):
+def test_demo_seed_creates_the_demo_partner_of_each_campaign(unseeded_db):
     seed_launch_campaigns(demo_partner=True)
     assert demo_rows() == DEMO
     assert sorted(Widget.objects.values_list("allowed_domains", flat=True)) == [
@@ -46,7 +46,7 @@ def test_demo_seed_creates_the_demo_partner_of_each_campaign(db):
     ]
 
 
-def test_seed_command_creates_the_demo_partner_only_when_asked(db, settings):
+def test_seed_command_creates_the_demo_partner_only_when_asked(unseeded_db, settings):
     settings.SEED_DEMO_PARTNER = False
     call_command("seed_campaigns", stdout=StringIO())
     assert demo_rows() == ([], [])
@@ -54,13 +54,13 @@ def test_seed_command_creates_the_demo_partner_only_when_asked(db, settings):
     assert demo_rows() == DEMO
 
 
-def test_seed_command_honours_seed_demo_partner_setting(db, settings):
+def test_seed_command_honours_seed_demo_partner_setting(unseeded_db, settings):
     settings.SEED_DEMO_PARTNER = True
     call_command("seed_campaigns", stdout=StringIO())
     assert demo_rows() == DEMO
 
 
-def test_plain_seed_warns_about_a_demo_widget_left_from_an_earlier_seed(db, settings):
+def test_plain_seed_warns_about_a_demo_widget_left_from_an_earlier_seed(unseeded_db, settings):
     settings.SEED_DEMO_PARTNER = False
     seed_launch_campaigns(demo_partner=True)
     err = StringIO()

@@ -3,21 +3,17 @@ and confirmed signatures whose names and addresses must not leak."""
 
 from __future__ import annotations
 
-import datetime
 import time
 
 import pytest
-from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
-from django.contrib.auth import get_user_model
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
-from django.utils import timezone
 
-from campaign.campaigns.models import CampaignMembership
-from petitions.models import Signature, SignatureStatus
+from petitions.models import SignatureStatus
+from tests import factories
 
-PASSWORD = "correct horse battery staple"
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+PASSWORD = factories.PASSWORD
+SECRET = factories.TOTP_SECRET
 EU = "banfacialrecognitioneu"
 BR = "tiremeurostodasuamira"
 # Names and addresses that must never show up where they do not belong.
@@ -30,13 +26,7 @@ def totp_code(secret: str = SECRET) -> str:
 
 
 def make_user(email: str, *, totp: bool = True, **extra):
-    user = get_user_model().objects.create_user(
-        username=email, email=email, password=PASSWORD, **extra
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    if totp:
-        TOTP.activate(user, SECRET)
-    return user
+    return factories.user(email=email, totp=totp, **extra)
 
 
 def login(client, user, *, totp: bool = True):
@@ -53,19 +43,13 @@ def login(client, user, *, totp: bool = True):
 
 
 def add_signature(petition, *, name, email, country, region="", status="confirmed", **extra):
-    confirmed = status == SignatureStatus.CONFIRMED
-    return Signature.objects.create(
+    return factories.signature(
         petition=petition,
         name=name,
         email=email,
-        email_key=email.lower(),
         country=country,
         region=region,
-        locale="en",
-        status=status,
-        confirmed_at=timezone.now() - datetime.timedelta(days=extra.pop("days_ago", 0))
-        if confirmed
-        else None,
+        confirmed=status == SignatureStatus.CONFIRMED,
         **extra,
     )
 
@@ -110,15 +94,12 @@ def signatures(eu_petition, br_petition):
 
 @pytest.fixture
 def cast(campaigns):
-    eu = campaigns[EU]
     people = {
-        "owner": make_user("owner@example.org"),
-        "organizer": make_user("organizer@example.org"),
-        "viewer": make_user("viewer@example.org"),
-        "outsider": make_user("outsider@example.org"),
+        role: factories.member(campaign=campaigns[EU], role=role, email=f"{role}@example.org")
+        for role in ("owner", "organizer", "viewer")
     }
-    for role in ("owner", "organizer", "viewer"):
-        CampaignMembership.objects.create(user=people[role], campaign=eu, role=role)
     # The outsider owns the other campaign: a role elsewhere grants nothing here.
-    CampaignMembership.objects.create(user=people["outsider"], campaign=campaigns[BR], role="owner")
+    people["outsider"] = factories.member(
+        campaign=campaigns[BR], role="owner", email="outsider@example.org"
+    )
     return people

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
+
+from tests import factories
 
 LANGUAGES = ["ga", "mt", "pt"]
 # Words that are the same in a language and in English (its catalog says so).
@@ -54,9 +54,6 @@ def test_account_page_has_no_english_left(client, db, settings, language, path):
     "path", ["/accounts/2fa/", "/accounts/2fa/totp/activate/", "/accounts/password/change/"]
 )
 def test_mfa_and_password_pages_have_no_english_left(client, db, language, path):
-    user = get_user_model().objects.create_user(
-        username="org@example.org", email="org@example.org", password="pw-long-enough-1"
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = factories.user(email="org@example.org", totp=False, password="pw-long-enough-1")
     client.force_login(user)
     assert english_left(client, path, language) == []

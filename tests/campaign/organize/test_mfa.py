@@ -9,7 +9,7 @@ import pytest
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.core.cache import cache
 
-from campaign.campaigns.models import CampaignMembership
+from tests import factories
 from tests.campaign.organize.conftest import (
     EU,
     LEAKY_EMAILS,
@@ -25,9 +25,9 @@ SETUP = "/accounts/2fa/totp/activate/"
 
 @pytest.fixture
 def no_mfa_organizer(campaigns):
-    user = make_user("nomfa@example.org", totp=False)
-    CampaignMembership.objects.create(user=user, campaign=campaigns[EU], role="owner")
-    return user
+    return factories.member(
+        campaign=campaigns[EU], role="owner", email="nomfa@example.org", totp=False
+    )
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,7 @@ def test_healthz_answers_without_the_database(client):
     assert (response.status_code, response.content) == (200, b"ok\n")
 
 
-def test_seeding_is_idempotent_and_keeps_edits(db):
+def test_seeding_is_idempotent_and_keeps_edits(unseeded_db):
     from campaign.campaigns.models import CampaignTranslation, Partner
     from petitions.models import Widget
     from petitions.seeding import seed_launch_campaigns

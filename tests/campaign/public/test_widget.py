@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from campaign.campaigns.models import Partner
 from petitions.abuse import throttle
 from petitions.models import Consent, HeldReason, Signature, Widget
-from petitions.seeding import seed_launch_campaigns
+from petitions.seeding import seed_demo_partner
 from petitions.tokens import WIDGET_SALT
 from tests.conftest import confirm_link
 from tests.petitions.helpers import sign, solve
@@ -34,9 +34,11 @@ DEMO_EU = f"demo-{EU}"
 
 
 @pytest.fixture
-def campaigns(db):
+def campaigns(campaigns):
     """The launch campaigns with their demo partners, which this file's tests embed."""
-    return {c.slug: c for c in seed_launch_campaigns(demo_partner=True)}
+    for campaign in campaigns.values():
+        seed_demo_partner(campaign, campaign.petition)
+    return campaigns
 
 
 def gzipped_size(data: bytes) -> int:

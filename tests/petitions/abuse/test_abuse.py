@@ -24,6 +24,7 @@ from petitions.reporting.counting import petition_counts
 from petitions.signing.forms import HONEYPOT_FIELD
 from petitions.signing.service import create_signature
 from petitions.tokens import make_form_token
+from tests import factories
 from tests.conftest import confirm_link
 from tests.petitions.helpers import confirm_signature, form_token, solve
 
@@ -389,13 +390,11 @@ def test_admin_releases_and_deletes_held_signatures(admin_client, eu_petition):
     from petitions.models import Signature as S
 
     rows = [
-        S.objects.create(
+        factories.signature(
             petition=eu_petition,
             name=f"Held {i}",
             email=f"h{i}@example.org",
-            email_key=f"h{i}@example.org",
-            country="DE",
-            locale="en",
+            confirmed=False,
             held_reason=HeldReason.RATE_IP,
         )
         for i in range(3)

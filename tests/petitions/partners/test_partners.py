@@ -5,8 +5,8 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from campaign.campaigns.models import PartnerMembership
 from petitions.models import AuditEvent, Signature
+from tests import factories
 from tests.campaign.organize.conftest import login, make_user
 from tests.petitions.helpers import sign
 from tests.petitions.widget_helpers import confirm_all, make_partner, widget_sign
@@ -40,10 +40,10 @@ def cast(br_petition, client, run_tasks):
     confirm_all(client, run_tasks)
     # Opted in to us but never confirmed: not a supporter yet.
     widget_sign(client, BR, ours.key, name="Pending", email="f@example.org", partner_opt_in="on")
-    users = {}
-    for name, widget in (("ours", ours), ("theirs", theirs)):
-        users[name] = make_user(f"{name}@example.org")
-        PartnerMembership.objects.create(user=users[name], partner=widget.partner)
+    users = {
+        name: factories.partner_member(partner=widget.partner, email=f"{name}@example.org")
+        for name, widget in (("ours", ours), ("theirs", theirs))
+    }
     users["outsider"] = make_user("out@example.org")
     return {"ours": ours, "theirs": theirs, "users": users}
 
@@ -180,8 +180,7 @@ def test_partner_export_queries_do_not_grow_with_rows(client, br_petition, run_t
     from django.test.utils import CaptureQueriesContext
 
     widget = make_partner(br_petition, "Ours", domains=["ours.example"])
-    user = make_user("m@example.org")
-    PartnerMembership.objects.create(user=user, partner=widget.partner)
+    user = factories.partner_member(partner=widget.partner, email="m@example.org")
     login(client, user)
 
     def export_queries() -> tuple[int, int]:

@@ -10,7 +10,8 @@ import pytest
 from petitions.models import Signature, WebhookDelivery, WebhookStatus
 from petitions.partners import webhooks
 from petitions.partners.tasks import deliver_webhook
-from tests.campaign.organize.conftest import login, make_user
+from tests import factories
+from tests.campaign.organize.conftest import login
 from tests.petitions.helpers import sign
 from tests.petitions.widget_helpers import confirm_all, make_partner, widget_sign
 
@@ -193,16 +194,12 @@ def test_webhook_gives_up_after_the_last_retry(client, br_petition, run_tasks, r
 
 
 def test_partner_sees_its_delivery_log(client, br_petition, run_tasks, receivers):
-
-    from campaign.campaigns.models import PartnerMembership
-
     hook = receivers()
     widget = make_partner(br_petition, "Ours", domains=["ours.example"], webhook_url=hook.url)
     widget_sign(client, BR, widget.key, email="a@example.org", partner_opt_in="on")
     confirm_all(client, run_tasks)
     run_tasks()
-    user = make_user("m@example.org")
-    PartnerMembership.objects.create(user=user, partner=widget.partner)
+    user = factories.partner_member(partner=widget.partner, email="m@example.org")
     login(client, user)
     response = client.get(f"/partner/{widget.partner.pk}/")
     delivery = WebhookDelivery.objects.get()
@@ -323,15 +320,12 @@ def test_webhook_does_not_follow_a_redirect(
 def test_partner_dashboard_shows_no_detail_of_an_internal_target(
     client, br_petition, run_tasks, receivers
 ):
-    from campaign.campaigns.models import PartnerMembership
-
     hook = receivers(failures=100, allowed=False)
     widget = make_partner(br_petition, "Ours", domains=["ours.example"], webhook_url=hook.url)
     widget_sign(client, BR, widget.key, email="a@example.org", partner_opt_in="on")
     confirm_all(client, run_tasks)
     run_tasks()
-    user = make_user("m@example.org")
-    PartnerMembership.objects.create(user=user, partner=widget.partner)
+    user = factories.partner_member(partner=widget.partner, email="m@example.org")
     login(client, user)
     page = client.get(f"/partner/{widget.partner.pk}/").content.decode()
     assert "refused: not a public address" in page

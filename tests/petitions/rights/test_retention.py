@@ -20,6 +20,7 @@ from petitions.models import (
 from petitions.reporting.counting import flush_counts, petition_counts
 from petitions.rights.retention import purge_expired
 from petitions.rights.tasks import schedule_purge
+from tests import factories
 from tests.conftest import run_queued_tasks
 from tests.petitions.helpers import confirm_signature
 
@@ -27,15 +28,14 @@ DAY = datetime.timedelta(days=1)
 
 
 def add(petition, email, *, age_days=0, confirmed=False, country="BR", region="BR-RJ", **extra):
-    signature = Signature.objects.create(
+    signature = factories.signature(
         petition=petition,
         name=f"Name of {email}",
         email=email,
-        email_key=email,
         country=country,
         region=region,
+        confirmed=False,
         postal_code="12345-678",
-        locale="en",
         ip_hash="f" * 64,
         updates_opt_in=True,
         **extra,
@@ -199,15 +199,13 @@ def test_purge_is_not_scheduled_on_a_backend_without_a_queryable_queue(db, setti
 def test_anonymisation_clears_link_attribution_and_keeps_partner_widget_and_shared_sources(
     br_petition, settings, monkeypatch
 ):
-    from campaign.campaigns.models import Partner
-    from petitions.models import Widget
     from petitions.rights import retention
 
     settings.ANONYMISE_AFTER_DAYS = 180
     monkeypatch.setattr(retention, "SHARED_SOURCE_MIN", 2)
     close(br_petition, closed_days_ago=200, delivered_days_ago=190)
-    partner = Partner.objects.create(campaign=br_petition.campaign, name="Coalizão")
-    widget = Widget.objects.create(petition=br_petition, partner=partner, language="en")
+    partner = factories.partner(campaign=br_petition.campaign, name="Coalizão")
+    widget = factories.widget(petition=br_petition, partner=partner)
     attribution = {
         "partner": partner,
         "widget": widget,

@@ -13,6 +13,7 @@ from petitions.addresses import normalise_email
 from petitions.models import Signature
 from petitions.signing.forms import has_control_characters
 from petitions.tokens import make_confirm_token, make_form_token, make_rights_token
+from tests import factories
 
 BR = "tiremeurostodasuamira"
 EU = "banfacialrecognitioneu"
@@ -181,13 +182,12 @@ link_tokens = st.one_of(
 @given(token=link_tokens, kind=st.sampled_from(["confirm", "withdraw", "my-data"]))
 def test_any_link_token_gets_a_clear_answer_and_changes_nothing(client, br_petition, token, kind):
     signature = (
-        Signature.objects.create(
+        factories.signature(
             petition=br_petition,
             name="Keep",
             email="keep@example.org",
-            email_key="keep@example.org",
             country="BR",
-            locale="en",
+            confirmed=False,
         )
         if not Signature.objects.exists()
         else Signature.objects.get()
@@ -203,13 +203,8 @@ def test_any_link_token_gets_a_clear_answer_and_changes_nothing(client, br_petit
 @pytest.mark.parametrize("purpose", ["withdraw", "data"])
 @pytest.mark.parametrize("method", ["put", "delete", "patch", "options"])
 def test_links_refuse_other_methods_with_a_page(client, br_petition, purpose, method):
-    signature = Signature.objects.create(
-        petition=br_petition,
-        name="Keep",
-        email="keep@example.org",
-        email_key="keep@example.org",
-        country="BR",
-        locale="en",
+    signature = factories.signature(
+        petition=br_petition, name="Keep", email="keep@example.org", country="BR", confirmed=False
     )
     url = "withdraw" if purpose == "withdraw" else "my-data"
     token = make_rights_token(signature.public_id, purpose=purpose)
