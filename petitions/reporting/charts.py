@@ -35,6 +35,9 @@ BR_TILES: dict[str, tuple[int, int]] = {
     "BR-RS": (3, 7),
 }  # fmt: skip
 
+# Countries whose regions have a tile layout (ISO 3166-1 alpha-2 → layout).
+SUBDIVISION_TILES: dict[str, dict[str, tuple[int, int]]] = {"BR": BR_TILES}
+
 # Light to dark; the last two carry white text.
 SHADES = ["#f0efe9", "#f3d3c8", "#e4a08b", "#c45a45", "#8a1c1c"]
 TILE = 44
@@ -60,7 +63,7 @@ def tile_map_svg(
         value = values.get(code, 0)
         shade = _shade(value, top)
         x, y = column * (TILE + GAP), row * (TILE + GAP)
-        short = code.removeprefix("BR-")
+        short = code.partition("-")[2] or code
         text_fill = "#fff" if shade >= 3 else "#1a1a1a"
         parts.append(
             format_html(
@@ -178,5 +181,53 @@ def bar_chart_svg(*, series: list[tuple[datetime.date, int]], label: str) -> Saf
         baseline,
         width,
         baseline,
+        mark_safe("".join(parts)),
+    )
+
+
+def ranked_bars_svg(*, rows: list[tuple[str, int]], label: str, limit: int = 20) -> SafeString:
+    """Horizontal bars, the largest first: one per place with its name and count, for places
+    that have no tile layout (any country's regions, a national campaign's countries).
+
+    Only the ``limit`` largest are drawn, so the chart stays readable; the table next to it
+    lists every place. ``rows`` are (name, count) pairs, already sorted.
+    """
+    rows = [(name, n) for name, n in rows if n > 0][:limit]
+    top = max((n for _, n in rows), default=0) or 1
+    bar_height, gap, name_width, bar_width, number_width = 22, 6, 220, 420, 80
+    width = name_width + bar_width + number_width
+    height = max(1, len(rows)) * (bar_height + gap)
+    parts = []
+    for i, (name, n) in enumerate(rows):
+        y = i * (bar_height + gap)
+        length = max(2, round(bar_width * n / top))
+        shown = name if len(name) <= 28 else name[:27] + "…"
+        parts.append(
+            format_html(
+                '<g><title>{}: {}</title>'
+                '<text x="{}" y="{}" text-anchor="end" font-size="13" fill="#1a1a1a">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="#8a1c1c"/>'
+                '<text x="{}" y="{}" font-size="13" fill="#1a1a1a">{}</text></g>',
+                name,
+                format_number(n),
+                name_width - 8,
+                y + bar_height - 6,
+                shown,
+                name_width,
+                y,
+                length,
+                bar_height,
+                name_width + length + 6,
+                y + bar_height - 6,
+                format_number(n),
+            )
+        )
+    return format_html(
+        '<svg class="chart bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
+        'role="img" aria-label="{}"><title>{}</title>{}</svg>',
+        width,
+        height,
+        label,
+        label,
         mark_safe("".join(parts)),
     )
