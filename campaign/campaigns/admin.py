@@ -61,7 +61,7 @@ class CampaignAdminForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = "__all__"
+        fields = ["region_kind", "region_country"]  # the admin adds the others
 
     def clean(self):
         data = super().clean()

@@ -67,9 +67,7 @@ def _top_level(country: str) -> tuple[tuple[str, str], ...]:
         return tuple(FIXED_NAMES[country].items())
     found = pycountry.subdivisions.get(country_code=country) or ()
     return tuple(
-        sorted(
-            (sub.code, _BRACKETED.sub("", sub.name)) for sub in found if sub.parent_code is None
-        )
+        sorted((sub.code, _BRACKETED.sub("", sub.name)) for sub in found if sub.parent_code is None)
     )
 
 

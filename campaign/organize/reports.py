@@ -28,8 +28,8 @@ from django_countries import countries
 
 from campaign.campaigns.access import role_satisfies
 from campaign.campaigns.models import Role
-from campaign.organize.campaigns import campaign_title, private_view, tabs
 from campaign.core.subdivisions import subdivision_names
+from campaign.organize.campaigns import campaign_title, private_view, tabs
 from campaign.web.access import has_recent_mfa, recent_mfa_required, require_role
 from petitions.models import AuditEvent, DeliveryPackage, Signature
 from petitions.reporting import charts, delivery, exports

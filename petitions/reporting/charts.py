@@ -204,7 +204,7 @@ def ranked_bars_svg(*, rows: list[tuple[str, int]], label: str, limit: int = 20)
         shown = name if len(name) <= 28 else name[:27] + "…"
         parts.append(
             format_html(
-                '<g><title>{}: {}</title>'
+                "<g><title>{}: {}</title>"
                 '<text x="{}" y="{}" text-anchor="end" font-size="13" fill="#1a1a1a">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="#8a1c1c"/>'
                 '<text x="{}" y="{}" font-size="13" fill="#1a1a1a">{}</text></g>',

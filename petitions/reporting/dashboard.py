@@ -26,7 +26,9 @@ class DashboardFigures:
     all_signatures: int  # every stored signature: pending and held ones too
     confirmation_rate: float | None  # counted of all, in percent to one decimal; None for none
     progress: int  # percent of the goal, at most 100
-    by_place: dict[str, int]  # per region or per country, as the campaign counts places; {} for none
+    by_place: dict[
+        str, int
+    ]  # per region or per country, as the campaign counts places; {} for none
     places: list[dict]  # {"code", "name", "count"}, the largest first
     series: list[tuple[datetime.date, int]]  # per day of confirmation, zeros included
     sources: list[dict]  # {"partner", "source", "count"}, the largest first

@@ -14,8 +14,8 @@ from django_countries import countries
 
 from campaign.campaigns.models import RegionKind
 from campaign.core.l10n import collator
-from petitions.addresses import domain_problem
 from campaign.core.subdivisions import subdivision_choices, subdivision_codes
+from petitions.addresses import domain_problem
 from petitions.regions import BRAZILIAN_STATES
 
 # A field people never see (display: none, so not focusable: browsers' autofill skips it, and so

@@ -68,7 +68,9 @@ class Migration(migrations.Migration):
             model_name="campaign",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(("region_country__regex", "^[A-Z]{2}$"), ("region_kind", "subdivision")),
+                    models.Q(
+                        ("region_country__regex", "^[A-Z]{2}$"), ("region_kind", "subdivision")
+                    ),
                     models.Q(
                         models.Q(("region_kind", "subdivision"), _negated=True),
                         ("region_country", ""),
