@@ -186,39 +186,36 @@ def bar_chart_svg(*, series: list[tuple[datetime.date, int]], label: str) -> Saf
 
 
 def ranked_bars_svg(*, rows: list[tuple[str, int]], label: str, limit: int = 20) -> SafeString:
-    """Horizontal bars, the largest first: one per place with its name and count, for places
-    that have no tile layout (any country's regions, a national campaign's countries).
+    """Horizontal bars, the largest first: one per place, its name above its bar and its count
+    after it, for places that have no tile layout (any country's regions, a national
+    campaign's countries). Narrow enough to read on a phone.
 
     Only the ``limit`` largest are drawn, so the chart stays readable; the table next to it
     lists every place. ``rows`` are (name, count) pairs, already sorted.
     """
     rows = [(name, n) for name, n in rows if n > 0][:limit]
     top = max((n for _, n in rows), default=0) or 1
-    bar_height, gap, name_width, bar_width, number_width = 22, 6, 220, 420, 80
-    width = name_width + bar_width + number_width
-    height = max(1, len(rows)) * (bar_height + gap)
+    width, bar_width, name_height, bar_height, gap = 400, 330, 16, 14, 8
+    row_height = name_height + bar_height + gap
     parts = []
     for i, (name, n) in enumerate(rows):
-        y = i * (bar_height + gap)
+        y = i * row_height
         length = max(2, round(bar_width * n / top))
-        shown = name if len(name) <= 28 else name[:27] + "…"
         parts.append(
             format_html(
                 "<g><title>{}: {}</title>"
-                '<text x="{}" y="{}" text-anchor="end" font-size="13" fill="#1a1a1a">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="#8a1c1c"/>'
-                '<text x="{}" y="{}" font-size="13" fill="#1a1a1a">{}</text></g>',
+                '<text x="0" y="{}" font-size="13" fill="#1a1a1a">{}</text>'
+                '<rect x="0" y="{}" width="{}" height="{}" rx="2" fill="#8a1c1c"/>'
+                '<text x="{}" y="{}" font-size="12" fill="#1a1a1a">{}</text></g>',
                 name,
                 format_number(n),
-                name_width - 8,
-                y + bar_height - 6,
-                shown,
-                name_width,
-                y,
+                y + name_height - 4,
+                name,
+                y + name_height,
                 length,
                 bar_height,
-                name_width + length + 6,
-                y + bar_height - 6,
+                length + 5,
+                y + name_height + bar_height - 3,
                 format_number(n),
             )
         )
@@ -226,7 +223,7 @@ def ranked_bars_svg(*, rows: list[tuple[str, int]], label: str, limit: int = 20)
         '<svg class="chart bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
         'role="img" aria-label="{}"><title>{}</title>{}</svg>',
         width,
-        height,
+        max(1, len(rows)) * row_height,
         label,
         label,
         mark_safe("".join(parts)),
