@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_countries import countries
 
 from campaign.campaigns.models import Campaign, RegionKind
 
@@ -34,7 +35,9 @@ def retention_days() -> dict[str, int]:
 
 def privacy_notice(campaign: Campaign) -> list[Section]:
     """The notice in the active language, as sections of plain-text paragraphs."""
-    asks_region = campaign.region_kind == RegionKind.BR_STATE
+    region_country = campaign.subdivision_country
+    asks_region = region_country == "BR"  # Brazil's states, and Brazil's law
+    asks_place = campaign.region_kind != RegionKind.NONE
     days = retention_days()
     contact = {"email": settings.CONTACT_EMAIL}
     controller = [
@@ -59,11 +62,20 @@ def privacy_notice(campaign: Campaign) -> list[Section]:
                 "Under Brazil’s data protection law (LGPD) the same bases apply: consent (Art. 7, I) and legitimate interest (Art. 7, IX)."
             )
         )
-    kept = [_("Your name, your email address and your country.")]
+    if asks_place:
+        kept = [_("Your name, your email address and your country.")]
+    else:
+        kept = [_("Your name and your email address.")]
     if asks_region:
         kept.append(_("Your state, if you sign from Brazil."))
+    elif region_country:
+        kept.append(
+            _("Your region, if you sign from %(country)s.")
+            % {"country": countries.name(region_country)}
+        )
+    if asks_place:
+        kept.append(_("Your postal code, if you give it."))
     kept += [
-        _("Your postal code, if you give it."),
         _(
             "A normalised form of your email address, to recognise a second signature from the same address."
         ),
@@ -88,7 +100,15 @@ def privacy_notice(campaign: Campaign) -> list[Section]:
         )
         if asks_region
         else _(
+            "The addressees of the petition receive the name, region, country and date of each signature, never the email address."
+        )
+        if region_country
+        else _(
             "The addressees of the petition receive the name, country and date of each signature, never the email address."
+        )
+        if asks_place
+        else _(
+            "The addressees of the petition receive the name and date of each signature, never the email address."
         ),
         _(
             "If you tick the box to hear from a partner organisation, that partner receives your name and email address, with the place, language and date of your signature. Partners you did not choose receive nothing about you."

@@ -51,6 +51,7 @@ def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
                 "hashtag": data["hashtag"],
                 "primary_language": primary_language,
                 "region_kind": data["region_kind"],
+                "region_country": data.get("region_country", ""),
                 # An explicit choice per campaign (petitions/launch_content/*.json); new campaigns
                 # default to offering reviewed translations only.
                 "publish_unreviewed": data.get("publish_unreviewed", False),

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,11 @@ from campaign.campaigns.models import (
     Invitation,
     Partner,
     PartnerMembership,
+)
+from campaign.campaigns.regions import (
+    clean_region_kind,
+    region_country_choices,
+    region_kind_choices,
 )
 from campaign.campaigns.translations import (
     SOURCE_FIELDS,
@@ -45,13 +51,36 @@ class PartnerInline(admin.TabularInline):
     fields = ["name", "website", "contact_email", "is_listed", "position", "webhook_url"]
 
 
+class CampaignAdminForm(forms.ModelForm):
+    """The region kind and its country, offered and checked as the organizer form does."""
+
+    region_kind = forms.ChoiceField(choices=region_kind_choices)
+    region_country = forms.ChoiceField(
+        choices=lambda: [("", "–"), *region_country_choices()], required=False
+    )
+
+    class Meta:
+        model = Campaign
+        fields = "__all__"  # noqa: DJ007 -- the admin lists the fields itself
+
+    def clean(self):
+        data = super().clean()
+        if "region_kind" in data:
+            data["region_kind"], data["region_country"] = clean_region_kind(
+                region_kind=data["region_kind"], region_country=data.get("region_country", "")
+            )
+        return data
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignAdminForm
     list_display = [
         "hashtag",
         "slug",
         "primary_language",
         "region_kind",
+        "region_country",
         "is_listed",
         "publish_unreviewed",
         "translation_summary",

@@ -12,8 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RegionKind(models.TextChoices):
-    COUNTRY = "country", "Country"
-    BR_STATE = "br_state", "Brazilian state"
+    """Where signers say they are from (see campaign/campaigns/regions.py)."""
+
+    NONE = "none", _("No place: name and email only")
+    COUNTRY = "country", _("Country")
+    SUBDIVISION = "subdivision", _("Region of one country")
 
 
 class Campaign(models.Model):
@@ -21,6 +24,12 @@ class Campaign(models.Model):
     hashtag = models.CharField(max_length=64)
     primary_language = models.CharField(max_length=8, choices=settings.LANGUAGES)
     region_kind = models.CharField(max_length=16, choices=RegionKind.choices)
+    region_country = models.CharField(
+        max_length=2,
+        blank=True,
+        default="",
+        help_text="For regions: the country (ISO 3166-1 alpha-2) whose regions signers choose.",
+    )
     is_listed = models.BooleanField(default=True, help_text="Shown on the campaign list.")
     target_languages = ArrayField(
         models.CharField(max_length=8, choices=settings.LANGUAGES),
@@ -42,11 +51,28 @@ class Campaign(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(region_kind__in=RegionKind.values), name="campaign_region_kind_valid"
-            )
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(region_kind="subdivision", region_country__regex=r"^[A-Z]{2}$")
+                    | (~Q(region_kind="subdivision") & Q(region_country=""))
+                ),
+                name="campaign_region_country_fits_kind",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.hashtag
+
+    @property
+    def asks_country(self) -> bool:
+        """Whether signers choose a country (every kind but "none")."""
+        return self.region_kind != RegionKind.NONE
+
+    @property
+    def subdivision_country(self) -> str:
+        """The country whose regions signers choose, or "" when they choose none."""
+        return self.region_country if self.region_kind == RegionKind.SUBDIVISION else ""
 
 
 class CampaignTranslation(models.Model):

@@ -27,11 +27,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
 from campaign.campaigns.access import role_satisfies
-from campaign.campaigns.models import RegionKind, Role
+from campaign.campaigns.models import Role
+from campaign.core.subdivisions import subdivision_names
 from campaign.organize.campaigns import campaign_title, private_view, tabs
 from campaign.web.access import has_recent_mfa, recent_mfa_required, require_role
 from petitions.models import AuditEvent, DeliveryPackage, Signature
-from petitions.regions import BRAZILIAN_STATES
 from petitions.reporting import charts, delivery, exports
 from petitions.reporting.access_log import record_audit
 from petitions.reporting.dashboard import dashboard_figures
@@ -58,13 +58,35 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Counts only: no names or addresses, so every role may see it."""
     campaign = request.campaign
     figures = dashboard_figures(petition=campaign.petition)
-    if campaign.region_kind == RegionKind.BR_STATE:
-        tiles, tile_names = charts.BR_TILES, BRAZILIAN_STATES
+    country = campaign.subdivision_country
+    if country == "BR":
         place_heading, places_title = _("Brazilian state"), _("By Brazilian state")
+    elif country:
+        place_heading, places_title = _("Region"), _("By region")
     else:
-        tiles = charts.EU_TILES
-        tile_names = {code: countries.name(code) for code in charts.EU_TILES}
         place_heading, places_title = _("Country"), _("By country")
+    map_label = _("Map of confirmed signatures by place")
+    if figures.place_chart == "tiles" and country:
+        map_svg = charts.tile_map_svg(
+            values=figures.by_place,
+            tiles=charts.SUBDIVISION_TILES[country],
+            names=subdivision_names(country),
+            label=map_label,
+        )
+    elif figures.place_chart == "tiles":
+        map_svg = charts.tile_map_svg(
+            values=figures.by_place,
+            tiles=charts.EU_TILES,
+            names={code: countries.name(code) for code in charts.EU_TILES},
+            label=map_label,
+        )
+    elif figures.place_chart == "bars" and figures.places:
+        map_svg = charts.ranked_bars_svg(
+            rows=[(row["name"], row["count"]) for row in figures.places],
+            label=_("Confirmed signatures by place, the most first"),
+        )
+    else:
+        map_svg = ""
     context = page_context(request, "dashboard")
     context.update(
         {
@@ -75,12 +97,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "places": figures.places,
             "place_heading": place_heading,
             "places_title": places_title,
-            "map_svg": charts.tile_map_svg(
-                values=figures.by_place,
-                tiles=tiles,
-                names=tile_names,
-                label=_("Map of confirmed signatures by place"),
-            ),
+            "asks_place": bool(figures.place_chart),
+            "map_svg": map_svg,
             "series": figures.series,
             "chart_svg": charts.bar_chart_svg(
                 series=figures.series, label=_("Confirmed signatures per day")

@@ -155,7 +155,8 @@ def render_frame(
     if form is None:
         form = SignatureForm(
             region_kind=campaign.region_kind,
-            initial={"country": "BR" if campaign.region_kind == "br_state" else ""},
+            region_country=campaign.region_country,
+            initial={"country": campaign.subdivision_country},
         )
     token = make_widget_token(widget_id=options.widget.pk)
     form.initial["form_token"] = token
@@ -215,7 +216,9 @@ def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
                 notice=_("For your safety we only accept signatures sent from this form."),
                 status=403,
             )
-        form = SignatureForm(request.POST, region_kind=campaign.region_kind)
+        form = SignatureForm(
+            request.POST, region_kind=campaign.region_kind, region_country=campaign.region_country
+        )
         problem = check_widget_token(
             request.POST.get("form_token", ""), widget_id=options.widget.pk
         )

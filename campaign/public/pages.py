@@ -127,10 +127,14 @@ def render_campaign_page(
 ) -> HttpResponse:
     petition = campaign.petition
     if form is None:
-        initial = {"country": "BR" if campaign.region_kind == "br_state" else ""}
+        initial = {"country": campaign.subdivision_country}
         # Attribution from links such as /en/<slug>/?partner=<key>&source=newsletter.
         initial.update({name: request.GET.get(name, "")[:64] for name in ATTRIBUTION_PARAMS})
-        form = SignatureForm(region_kind=campaign.region_kind, initial=initial)
+        form = SignatureForm(
+            region_kind=campaign.region_kind,
+            region_country=campaign.region_country,
+            initial=initial,
+        )
     form.initial["form_token"] = make_form_token(petition_id=petition.pk)
     if form.is_bound:
         form.data = form.data.copy()

@@ -126,7 +126,9 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition = campaign.petition
     if not origin_allowed(request):
         return forbidden_origin(request)
-    form = SignatureForm(request.POST, region_kind=campaign.region_kind)
+    form = SignatureForm(
+        request.POST, region_kind=campaign.region_kind, region_country=campaign.region_country
+    )
     problem = check_form_token(request.POST.get("form_token", ""), petition_id=petition.pk)
     client = signing_client(request, problem)
     data = form.cleaned_data if form.is_valid() else None

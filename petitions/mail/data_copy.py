@@ -48,7 +48,7 @@ def _display(signature: Signature, name: str, language: str) -> str | bool | Non
     if name == "country":
         return signature.country.name
     if name == "region" and value:
-        return f"{region_name(value)} ({value})"
+        return f"{region_name(value, language)} ({value})"
     if name == "locale":
         return get_language_info(value)["name_local"]
     if name == "status":
@@ -72,9 +72,17 @@ def signature_data(signature: Signature) -> list[tuple[str, str]]:
     The held reason itself is not given, only whether the signature is under review.
     """
     rows = []
+    # A campaign that asks for no place has none to show: no empty country or postal code.
+    placeless = signature.petition.campaign.region_kind == "none"
     for field in Signature._meta.concrete_fields:
         # An empty region is no data, and campaigns that ask for none should not name it.
         if field.name == "id" or (field.name == "region" and not signature.region):
+            continue
+        if (
+            placeless
+            and field.name in ("country", "postal_code")
+            and not getattr(signature, field.name)
+        ):
             continue
         value = _display(signature, field.name, signature.locale)
         if value is None or value == "":
@@ -82,6 +90,8 @@ def signature_data(signature: Signature) -> list[tuple[str, str]]:
         elif isinstance(value, bool):
             value = _("yes") if value else _("no")
         label = FIELD_LABELS.get(field.name, field.verbose_name)
+        if field.name == "region" and not signature.region.startswith("BR-"):
+            label = _("Region")  # "State" is Brazil's word
         rows.append((str(label), str(value)))
     return rows
 

@@ -35,6 +35,9 @@ BR_TILES: dict[str, tuple[int, int]] = {
     "BR-RS": (3, 7),
 }  # fmt: skip
 
+# Countries whose regions have a tile layout (ISO 3166-1 alpha-2 → layout).
+SUBDIVISION_TILES: dict[str, dict[str, tuple[int, int]]] = {"BR": BR_TILES}
+
 # Light to dark; the last two carry white text.
 SHADES = ["#f0efe9", "#f3d3c8", "#e4a08b", "#c45a45", "#8a1c1c"]
 TILE = 44
@@ -60,7 +63,7 @@ def tile_map_svg(
         value = values.get(code, 0)
         shade = _shade(value, top)
         x, y = column * (TILE + GAP), row * (TILE + GAP)
-        short = code.removeprefix("BR-")
+        short = code.partition("-")[2] or code
         text_fill = "#fff" if shade >= 3 else "#1a1a1a"
         parts.append(
             format_html(
@@ -178,5 +181,50 @@ def bar_chart_svg(*, series: list[tuple[datetime.date, int]], label: str) -> Saf
         baseline,
         width,
         baseline,
+        mark_safe("".join(parts)),
+    )
+
+
+def ranked_bars_svg(*, rows: list[tuple[str, int]], label: str, limit: int = 20) -> SafeString:
+    """Horizontal bars, the largest first: one per place, its name above its bar and its count
+    after it, for places that have no tile layout (any country's regions, a national
+    campaign's countries). Narrow enough to read on a phone.
+
+    Only the ``limit`` largest are drawn, so the chart stays readable; the table next to it
+    lists every place. ``rows`` are (name, count) pairs, already sorted.
+    """
+    rows = [(name, n) for name, n in rows if n > 0][:limit]
+    top = max((n for _, n in rows), default=0) or 1
+    width, bar_width, name_height, bar_height, gap = 400, 330, 16, 14, 8
+    row_height = name_height + bar_height + gap
+    parts = []
+    for i, (name, n) in enumerate(rows):
+        y = i * row_height
+        length = max(2, round(bar_width * n / top))
+        parts.append(
+            format_html(
+                "<g><title>{}: {}</title>"
+                '<text x="0" y="{}" font-size="13" fill="#1a1a1a">{}</text>'
+                '<rect x="0" y="{}" width="{}" height="{}" rx="2" fill="#8a1c1c"/>'
+                '<text x="{}" y="{}" font-size="12" fill="#1a1a1a">{}</text></g>',
+                name,
+                format_number(n),
+                y + name_height - 4,
+                name,
+                y + name_height,
+                length,
+                bar_height,
+                length + 5,
+                y + name_height + bar_height - 3,
+                format_number(n),
+            )
+        )
+    return format_html(
+        '<svg class="chart bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
+        'role="img" aria-label="{}"><title>{}</title>{}</svg>',
+        width,
+        max(1, len(rows)) * row_height,
+        label,
+        label,
         mark_safe("".join(parts)),
     )

@@ -78,17 +78,20 @@ def petition_counts(*, petition_id: int) -> PetitionCounts:
     flush_counts(petition_id=petition_id)
     by_country: dict[str, int] = {}
     by_region: dict[str, int] = {}
+    total = 0
     updated_at = None
     for row in SignatureCount.objects.filter(petition_id=petition_id, count__gt=0).order_by(
         "country", "region"
     ):
+        total += row.count
         code = str(row.country)
-        by_country[code] = by_country.get(code, 0) + row.count
+        if code:  # no country: a campaign that asks for no place
+            by_country[code] = by_country.get(code, 0) + row.count
         if row.region:
             by_region[row.region] = by_region.get(row.region, 0) + row.count
         if updated_at is None or row.updated_at > updated_at:
             updated_at = row.updated_at
-    return PetitionCounts(sum(by_country.values()), by_country, by_region, updated_at)
+    return PetitionCounts(total, by_country, by_region, updated_at)
 
 
 @dataclass(frozen=True)

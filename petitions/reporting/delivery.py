@@ -45,6 +45,7 @@ from campaign.campaigns.models import RegionKind
 from campaign.core.country_names import country_name
 from campaign.core.l10n import collator, format_date, format_number
 from campaign.core.private_files import open_private, private_dir
+from campaign.core.subdivisions import subdivision_codes
 from petitions.models import (
     DeliveryPackage,
     DeliveryStatus,
@@ -52,7 +53,7 @@ from petitions.models import (
     Signature,
     counted_sql,
 )
-from petitions.regions import BRAZILIAN_STATES
+from petitions.regions import region_name
 from petitions.reporting.counting import PetitionCounts, petition_counts
 from petitions.reporting.exports.base import UTF8_BOM, neutralise, new_pdf
 from petitions.reporting.exports.exporters import SignerList, stream_rows
@@ -61,6 +62,7 @@ from petitions.reporting.quorums import place_name, quorum_rule
 logger = logging.getLogger(__name__)
 
 OTHER = "other"
+ALL = "all"  # every signer, for a campaign that asks for no place
 SUMMARY = "summary"
 PROGRESS_EVERY = 5000
 
@@ -87,20 +89,23 @@ def site_language(code: str) -> str | None:
 
 def place_languages(*, campaign, place: str) -> tuple[str, ...]:
     """The languages a place's letters are written in: each official language of the member
-    state (CLDR, in its order) that the campaign publishes, pt-br for a Brazilian state; else
-    the campaign's primary language."""
-    if campaign.region_kind == RegionKind.BR_STATE:
+    state or of a region's country (CLDR, in its order) that the campaign publishes, pt-br for
+    a Brazilian state; else the campaign's primary language."""
+    if campaign.region_kind == RegionKind.NONE or place == ALL:
+        return (campaign.primary_language,)
+    if place.startswith("BR-"):
         return ("pt-br",)
     published = set(offered_languages(campaign))
-    official = tuple(code for code in get_official_languages(place) if code in published)
+    country = place.partition("-")[0]
+    official = tuple(code for code in get_official_languages(country) if code in published)
     return official or (campaign.primary_language,)
 
 
 def local_place_name(place: str, language: str) -> str:
-    """A place's name in ``language``: a Brazilian state's own name, else the country's name as
-    the site writes it (campaign/core/country_names.py)."""
-    if place.startswith("BR-"):
-        return BRAZILIAN_STATES.get(place, place)
+    """A place's name in ``language``: a region's (campaign/core/subdivisions.py), else the
+    country's name as the site writes it (campaign/core/country_names.py)."""
+    if "-" in place:
+        return region_name(place, language)
     return country_name(place, language)
 
 
@@ -113,7 +118,8 @@ class Facts:
     first: datetime.datetime | None
     last: datetime.datetime | None
     partners: tuple[str, ...]
-    regions: bool  # places are Brazilian states, not countries
+    regions: bool  # places are regions of one country, not countries
+    asks_place: bool = True  # False when signers give no place (region kind "none")
 
     @property
     def by_place(self) -> dict[str, int]:
@@ -133,7 +139,8 @@ def package_facts(*, petition: Petition, counts: PetitionCounts) -> Facts:
         first=period["first"],
         last=period["last"],
         partners=tuple(partners.values_list("name", flat=True)),
-        regions=petition.campaign.region_kind == RegionKind.BR_STATE,
+        regions=petition.campaign.region_kind == RegionKind.SUBDIVISION,
+        asks_place=petition.campaign.region_kind != RegionKind.NONE,
     )
 
 
@@ -141,16 +148,21 @@ def _places(petition: Petition) -> tuple[str, ...]:
     rule = quorum_rule(petition.campaign.slug)
     if rule:
         return tuple(rule["places"])
-    if petition.campaign.region_kind == RegionKind.BR_STATE:
-        return tuple(BRAZILIAN_STATES)
+    if petition.campaign.region_kind == RegionKind.SUBDIVISION:
+        return tuple(sorted(subdivision_codes(petition.campaign.region_country)))
     return EU_MEMBER_STATES
 
 
 def _places_sql(petition: Petition) -> tuple[str, list]:
-    if petition.campaign.region_kind == RegionKind.BR_STATE:
-        key = "CASE WHEN country = 'BR' AND region IN %s THEN region ELSE %s END"
+    campaign = petition.campaign
+    if campaign.region_kind == RegionKind.NONE:
+        key, key_params = "%s::text", [ALL]
+    elif campaign.region_kind == RegionKind.SUBDIVISION:
+        key = "CASE WHEN country = %s AND region IN %s THEN region ELSE %s END"
+        key_params = [campaign.region_country, _places(petition), OTHER]
     else:
         key = "CASE WHEN country IN %s THEN country ELSE %s END"
+        key_params = [_places(petition), OTHER]
     sql = f"""
         SELECT place, name, region, country, day FROM (
             SELECT {key} AS place, name, region, country,
@@ -160,7 +172,7 @@ def _places_sql(petition: Petition) -> tuple[str, list]:
         ) AS listed
         ORDER BY place = %s, place
     """
-    return sql, [_places(petition), OTHER, petition.pk, OTHER]
+    return sql, [*key_params, petition.pk, OTHER]
 
 
 def build_package(*, package_id: int) -> DeliveryPackage | None:
@@ -252,10 +264,14 @@ def write_package(
                 key=lambda row: (sort_key(row[0]), row[0], row[3]),
             )
             languages = (
-                (overall,) if place == OTHER else place_languages(campaign=campaign, place=place)
+                (overall,)
+                if place in (OTHER, ALL)
+                else place_languages(campaign=campaign, place=place)
             )
             with translation.override("en"):  # stable file names, e.g. DE-germany-de.pdf
-                stem = f"{place}-{slugify(place_name(place))}" if place != OTHER else OTHER
+                stem = (
+                    f"{place}-{slugify(place_name(place))}" if place not in (OTHER, ALL) else place
+                )
             with translation.override(languages[0]):
                 zf.writestr(f"{stem}.csv", _signers_csv(signers, languages[0]))
             for code in languages:
@@ -288,7 +304,7 @@ def _summary_csv(*, petition: Petition, facts: Facts) -> bytes:
     for code, n in sorted(by_place.items(), key=lambda item: (-item[1], item[0])):
         writer.writerow([code, neutralise(place_name(code)), n])
     unplaced = facts.counts.total - sum(by_place.values())
-    if unplaced:
+    if unplaced and facts.asks_place:
         writer.writerow(["", _("(no region given)"), unplaced])
     writer.writerow(["", _("Total"), facts.counts.total])
     return buffer.getvalue().encode("utf-8")
@@ -307,7 +323,7 @@ def _signers_csv(signers: Sequence[tuple], language: str) -> bytes:
     for name, region, country, day in signers:
         row = (
             name,
-            BRAZILIAN_STATES.get(region, region),
+            region_name(region, language),
             local_place_name(country, language) if country else "",
             day.isoformat(),
         )
@@ -330,7 +346,7 @@ def _letter(
     """
     campaign = petition.campaign
     content = campaign_translation(campaign, language)
-    if place == SUMMARY:
+    if place in (SUMMARY, ALL):
         where = ""
     elif place == OTHER:
         where = _("other countries and regions")
@@ -358,7 +374,7 @@ def _letter(
             _("Confirmed signatures from %(place)s: %(n)s")
             % {"place": where, "n": n(len(signers))},
         )
-    elif place != SUMMARY:
+    elif place not in (SUMMARY, ALL):
         _paragraph(
             pdf,
             _("Confirmed signatures from %(place)s: %(n)s")
@@ -378,7 +394,7 @@ def _letter(
             )
             % {"first": day(facts.first), "last": day(facts.last)},
         )
-    if place == SUMMARY:
+    if place == SUMMARY and facts.asks_place:
         _totals_table(pdf, facts=facts, language=language)
         _paragraph(
             pdf,
@@ -386,6 +402,8 @@ def _letter(
                 "The signers' names are listed in the other documents of this package, one per place."
             ),
         )
+    elif place == SUMMARY:
+        _paragraph(pdf, _("The signers' names are listed in the other document of this package."))
     pdf.ln(2)
 
     _heading(pdf, _("Who is behind this petition"), size=12)
@@ -399,17 +417,30 @@ def _letter(
     pdf.ln(2)
 
     _heading(pdf, _("How signatures were verified"), size=12)
-    _paragraph(
-        pdf,
-        _(
-            "Every signer gave a name, an email address and a country or region, then confirmed "
-            "the signature through a link sent to that address (double opt-in). Only confirmed "
-            "signatures are counted and listed, and each email address can sign only once. This "
-            "shows that each signature was confirmed by someone with access to that mailbox; it "
-            "does not prove the signer's identity, nationality or place of residence, which are "
-            "as the signer stated them. To protect the signers, no email addresses are listed."
-        ),
-    )
+    if not facts.asks_place:
+        _paragraph(
+            pdf,
+            _(
+                "Every signer gave a name and an email address, then confirmed the signature "
+                "through a link sent to that address (double opt-in). Only confirmed signatures "
+                "are counted and listed, and each email address can sign only once. This shows "
+                "that each signature was confirmed by someone with access to that mailbox; it "
+                "does not prove the signer's identity. To protect the signers, no email "
+                "addresses are listed."
+            ),
+        )
+    else:
+        _paragraph(
+            pdf,
+            _(
+                "Every signer gave a name, an email address and a country or region, then confirmed "
+                "the signature through a link sent to that address (double opt-in). Only confirmed "
+                "signatures are counted and listed, and each email address can sign only once. This "
+                "shows that each signature was confirmed by someone with access to that mailbox; it "
+                "does not prove the signer's identity, nationality or place of residence, which are "
+                "as the signer stated them. To protect the signers, no email addresses are listed."
+            ),
+        )
     pdf.ln(2)
     _heading(pdf, _("Contact"), size=12)
     _paragraph(
@@ -420,12 +451,14 @@ def _letter(
 
     if place != SUMMARY:
         pdf.add_page()
-        _heading(
-            pdf,
-            _("Signers: %(place)s (%(n)s), sorted by name")
-            % {"place": where, "n": n(len(signers))},
-            size=12,
-        )
+        if place == ALL:
+            heading = _("Signers (%(n)s), sorted by name") % {"n": n(len(signers))}
+        else:
+            heading = _("Signers: %(place)s (%(n)s), sorted by name") % {
+                "place": where,
+                "n": n(len(signers)),
+            }
+        _heading(pdf, heading, size=12)
         name, region, country, confirmed = signer_header()
         if place == OTHER:
             pdf.table(
@@ -433,7 +466,7 @@ def _letter(
                 (
                     (
                         signer,
-                        BRAZILIAN_STATES.get(code, code),
+                        region_name(code, language),
                         local_place_name(nation, language) if nation else "",
                         day_short,
                     )

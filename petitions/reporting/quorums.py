@@ -86,8 +86,9 @@ def quorum_rule(slug: str) -> dict | None:
 
 
 def place_name(code: str) -> str:
-    """A place's display name: a Brazilian state, else a country in the active language."""
-    if code.startswith("BR-"):
+    """A place's display name in the active language: a region (``DE-BY``, ``BR-SP``), else a
+    country."""
+    if "-" in code:
         return region_name(code)
     return str(countries.name(code)) or code
 

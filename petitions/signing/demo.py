@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaign.campaigns.models import RegionKind
+from campaign.core.subdivisions import subdivision_codes
 from petitions.models import Petition
 from petitions.reporting.counting import _LOCK_NAMESPACE
 
@@ -148,9 +149,16 @@ SOURCES = (["", "newsletter", "mastodon", "email", "bluesky"], [50, 20, 12, 10, 
 
 def _places(petition: Petition) -> list[tuple[tuple[str, str, str], float]]:
     """((country, region, culture), weight) pairs fitting the campaign."""
-    if petition.campaign.region_kind == RegionKind.BR_STATE:
+    campaign = petition.campaign
+    if campaign.region_kind == RegionKind.NONE:
+        return [(("", "", culture), weight) for _code, (weight, culture) in EU_COUNTRIES.items()]
+    if campaign.region_kind == RegionKind.SUBDIVISION and campaign.region_country == "BR":
         rule = json.loads(QUORUMS.read_text(encoding="utf-8"))["tiremeurostodasuamira"]
         return [(("BR", code, "br"), place["electorate"]) for code, place in rule["places"].items()]
+    if campaign.region_kind == RegionKind.SUBDIVISION:
+        country = campaign.region_country
+        culture = EU_COUNTRIES.get(country, (1, "de"))[1]
+        return [((country, code, culture), 1.0) for code in sorted(subdivision_codes(country))]
     return [((code, "", culture), weight) for code, (weight, culture) in EU_COUNTRIES.items()]
 
 

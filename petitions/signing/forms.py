@@ -14,6 +14,7 @@ from django_countries import countries
 
 from campaign.campaigns.models import RegionKind
 from campaign.core.l10n import collator
+from campaign.core.subdivisions import subdivision_choices, subdivision_codes
 from petitions.addresses import domain_problem
 from petitions.regions import BRAZILIAN_STATES
 
@@ -70,6 +71,38 @@ def validate_mail_domain(value: str) -> None:
         raise forms.ValidationError(
             _("Please use an email address at an internet domain, like name@example.org."),
             code="domain",
+        )
+
+
+class RegionChoiceField(forms.ChoiceField):
+    """One country's top-level subdivisions, checked against the set of their codes."""
+
+    def __init__(self, *, country: str, **kwargs):
+        super().__init__(**kwargs)
+        self.codes = subdivision_codes(country)
+
+    def valid_value(self, value) -> bool:
+        return value in self.codes
+
+
+@functools.lru_cache(maxsize=256)
+def region_field(country: str, language: str) -> RegionChoiceField:
+    """The region select of ``country`` in ``language``, built once and shared (forms never
+    change a field). Brazil keeps its wording: "State"."""
+    with translation.override(language):
+        if country == "BR":
+            label, empty = _("State"), _("Choose your state")
+            invalid = _("Please choose your state from the list.")
+        else:
+            label, empty = _("Region"), _("Choose your region")
+            invalid = _("Please choose your region from the list.")
+        return RegionChoiceField(
+            country=country,
+            label=label,
+            choices=[("", str(empty)), *subdivision_choices(country, language)],
+            required=False,
+            widget=forms.Select(attrs={"autocomplete": "address-level1"}),
+            error_messages={"invalid_choice": invalid},
         )
 
 
@@ -146,7 +179,8 @@ class SignatureForm(forms.Form):
         },
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
-    # Only on Brazil's petition (see __init__).
+    # Only where the campaign asks for a region (see __init__, which puts in the field of the
+    # campaign's country); Brazil's, declared here, for a form made without a campaign.
     region = forms.ChoiceField(
         label=_("State"),
         choices=[("", _("Choose your state")), *BRAZILIAN_STATES.items()],
@@ -180,11 +214,18 @@ class SignatureForm(forms.Form):
     source = forms.CharField(widget=forms.HiddenInput, required=False)
     ref = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, region_kind: str, **kwargs):
+    def __init__(self, *args, region_kind: str, region_country: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.region_kind = region_kind
-        if region_kind != RegionKind.BR_STATE:
+        self.region_country = region_country if region_kind == RegionKind.SUBDIVISION else ""
+        if self.region_country:
+            language = translation.get_language() or "en"
+            self.fields["region"] = region_field(self.region_country, language)
+        else:
             del self.fields["region"]
+        if region_kind == RegionKind.NONE:  # name and email only: no place at all
+            for name in ("country", "postal_code"):
+                del self.fields[name]
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -218,9 +259,12 @@ class SignatureForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.region_kind == RegionKind.BR_STATE and data.get("country") == "BR":
+        if self.region_country and data.get("country") == self.region_country:
             if not data.get("region") and "region" not in self.errors:
-                self.add_error("region", _("Please choose your state."))
+                if self.region_country == "BR":
+                    self.add_error("region", _("Please choose your state."))
+                else:
+                    self.add_error("region", _("Please choose your region."))
         elif "region" in self.fields:
             data["region"] = ""
         return data

@@ -16,8 +16,8 @@ from django_countries import countries
 
 from campaign.conf.dbrouting import read_only_alias
 from campaign.core.l10n import format_number
+from campaign.core.subdivisions import subdivision_names
 from petitions.models import counted_sql
-from petitions.regions import BRAZILIAN_STATES
 from petitions.reporting.counting import (
     PetitionCounts,
     counts_by_day,
@@ -188,6 +188,8 @@ class SignatureListExporter(Exporter):
 
     def sql(self, *, inert: bool) -> tuple[str, list]:
         names = country_names()
+        # A signature's region is one of the campaign's country (none when it asks for none).
+        regions = subdivision_names(self.petition.campaign.subdivision_country)
         columns = ", ".join(
             sql_neutralise(column)
             if inert and text
@@ -207,8 +209,8 @@ class SignatureListExporter(Exporter):
         params = [
             list(names),
             list(names.values()),
-            list(BRAZILIAN_STATES),
-            list(BRAZILIAN_STATES.values()),
+            list(regions),
+            list(regions.values()),
             self.petition.pk,
         ]
         return sql, params
