@@ -16,6 +16,8 @@ from campaign.campaigns.translations import (
     approve_translations,
     current_source_hash,
     language_statuses,
+    mark_written_from,
+    primary_translation,
 )
 
 
@@ -36,7 +38,13 @@ def status_words(status) -> list[str]:
 class CampaignTranslationInline(admin.StackedInline):
     model = CampaignTranslation
     extra = 0
-    readonly_fields = ["needs_review", "reviewed_at", "reviewed_by", "source_hash"]
+    readonly_fields = [
+        "needs_review",
+        "reviewed_at",
+        "reviewed_by",
+        "source_hash",
+        "source_field_hashes",
+    ]
 
 
 class PartnerInline(admin.TabularInline):
@@ -124,7 +132,13 @@ class CampaignTranslationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["campaign", "language", ReviewFilter]
     list_select_related = ["campaign", "reviewed_by"]
-    readonly_fields = ["needs_review", "reviewed_at", "reviewed_by", "source_hash"]
+    readonly_fields = [
+        "needs_review",
+        "reviewed_at",
+        "reviewed_by",
+        "source_hash",
+        "source_field_hashes",
+    ]
     actions = ["approve"]
 
     def get_queryset(self, request):
@@ -149,9 +163,10 @@ class CampaignTranslationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """An edited translation was written from the primary text as it is now."""
-        if any(name in form.changed_data for name in SOURCE_FIELDS) or not change:
-            if obj.language != obj.campaign.primary_language:
-                obj.source_hash = current_source_hash(obj.campaign)
+        edited = [name for name in SOURCE_FIELDS if name in form.changed_data or not change]
+        if edited and obj.language != obj.campaign.primary_language:
+            obj.source_hash = current_source_hash(obj.campaign)
+            mark_written_from(obj, primary_translation(obj.campaign), edited)
         super().save_model(request, obj, form, change)
 
 
