@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from campaign.campaigns.content import published_translations
 from campaign.campaigns.models import Campaign, CampaignTranslation
 
 # The organizer-written fields a translation is made from; a change to any of them in the
@@ -219,3 +220,43 @@ def set_published(*, translation: CampaignTranslation, published: bool) -> bool:
     )
     translation.is_published = published
     return bool(updated)
+
+
+@dataclass(frozen=True)
+class WorkspaceLanguage:
+    """One language of the translation workspace: its row (None while missing), the fields whose
+    source changed since they were translated, and whether the public pages offer it."""
+
+    language: str
+    is_primary: bool
+    translation: CampaignTranslation | None
+    outdated_fields: list[str]
+    offered: bool
+
+    @property
+    def missing(self) -> bool:
+        return self.translation is None
+
+    @property
+    def needs_review(self) -> bool:
+        return (
+            self.translation is not None and not self.is_primary and self.translation.needs_review
+        )
+
+
+def workspace_languages(campaign: Campaign) -> list[WorkspaceLanguage]:
+    """The campaign's target languages (and any with content), the primary one first."""
+    rows = {t.language: t for t in campaign.translations.all()}
+    primary = rows.get(campaign.primary_language)
+    offered = published_translations(campaign)
+    languages = set(campaign.target_languages) | set(rows) | {campaign.primary_language}
+    return [
+        WorkspaceLanguage(
+            language=code,
+            is_primary=code == campaign.primary_language,
+            translation=rows.get(code),
+            outdated_fields=outdated_fields(rows[code], primary) if code in rows else [],
+            offered=code in offered,
+        )
+        for code in sorted(languages, key=lambda c: (c != campaign.primary_language, c))
+    ]
