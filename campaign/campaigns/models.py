@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaign.core.markup import normalise_newlines, split_paragraphs
+from campaign.core.markup import normalise_newlines, plain_paragraphs, split_paragraphs
 
 
 class TextFormField(forms.CharField):
@@ -141,7 +141,8 @@ class CampaignTranslation(models.Model):
 
     @property
     def petition_paragraphs(self) -> list[str]:
-        return split_paragraphs(self.petition_text)
+        """The petition text as plain paragraphs, for the delivery letters (PDF)."""
+        return plain_paragraphs(self.petition_text)
 
 
 def new_widget_key() -> str:

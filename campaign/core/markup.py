@@ -63,3 +63,48 @@ def render(text: str) -> SafeString:
     blocks = split_paragraphs(text)
     html = _markdown.render("\n\n".join(blocks)) if blocks else ""
     return mark_safe(sanitise(html))  # noqa: S308 -- nh3 output, allow-listed above
+
+
+def plain_paragraphs(text: str) -> list[str]:
+    """The paragraphs as plain text, for documents that show no formatting (the PDF letters):
+    emphasis dropped, a link as "words (address)", list items after "•" or their number.
+    A text without markup gives exactly ``split_paragraphs(text)``."""
+    blocks = split_paragraphs(text)
+    if not blocks:
+        return []
+    paragraphs: list[str] = []
+    lists: list[int | None] = []  # per open list: the next number, or None for bullets
+    prefix = ""
+    for token in _markdown.parse("\n\n".join(blocks)):
+        if token.type == "bullet_list_open":
+            lists.append(None)
+        elif token.type == "ordered_list_open":
+            lists.append(int(token.attrGet("start") or 1))
+        elif token.type in {"bullet_list_close", "ordered_list_close"}:
+            lists.pop()
+        elif token.type == "list_item_open" and lists:
+            number = lists[-1]
+            prefix = "• " if number is None else f"{number}. "
+            if number is not None:
+                lists[-1] = number + 1
+        elif token.type == "inline":
+            paragraphs.append(prefix + _inline_text(token.children or []))
+            prefix = ""
+    return [p for p in (p.strip() for p in paragraphs) if p]
+
+
+def _inline_text(tokens) -> str:
+    parts: list[str] = []
+    hrefs: list[str] = []
+    for token in tokens:
+        if token.type == "text":
+            parts.append(token.content)
+        elif token.type in {"softbreak", "hardbreak"}:
+            parts.append("\n")
+        elif token.type == "link_open":
+            hrefs.append(str(token.attrGet("href") or ""))
+        elif token.type == "link_close":
+            href = hrefs.pop() if hrefs else ""
+            if href:
+                parts.append(f" ({href.removeprefix('mailto:')})")
+    return "".join(parts)

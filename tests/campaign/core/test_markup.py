@@ -10,7 +10,13 @@ import pytest
 from django.template import Context, Template
 from django.utils.html import escape
 
-from campaign.core.markup import normalise_newlines, render, sanitise, split_paragraphs
+from campaign.core.markup import (
+    normalise_newlines,
+    plain_paragraphs,
+    render,
+    sanitise,
+    split_paragraphs,
+)
 from petitions.seeding import CONTENT_DIR
 
 
@@ -108,6 +114,21 @@ def seeded_texts():
 def test_seeded_texts_render_as_the_plain_paragraphs_they_were(where, text):
     # The same elements and text as before; only the serialisation of quotes may differ.
     assert render(text).replace("\n", "") == render_old_normalised(text), where
+
+
+@pytest.mark.parametrize(("where", "text"), list(seeded_texts()), ids=lambda v: v[:60])
+def test_seeded_texts_give_the_letters_the_same_paragraphs(where, text):
+    assert plain_paragraphs(text) == split_paragraphs(text), where
+
+
+def test_letters_get_formatting_as_plain_text():
+    text = "We ask *you*.\r\n\r\n- **one** [here](https://example.org/)\n- two\n\n1. first"
+    assert plain_paragraphs(text) == [
+        "We ask you.",
+        "• one here (https://example.org/)",
+        "• two",
+        "1. first",
+    ]
 
 
 def render_old_normalised(text: str) -> str:
