@@ -147,8 +147,13 @@ def translation(request: HttpRequest, slug: str, language: str) -> HttpResponse:
             *([f"flag-{name}"] if name in outdated else []),
             *(["formatting-help"] if name in FORMATTED_FIELDS else []),
         ]
+        attrs = form.fields[name].widget.attrs
         if described_by:
-            form.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)
+            attrs["aria-describedby"] = " ".join(described_by)
+        if "rows" in attrs and primary is not None:
+            # About as tall as the primary text beside it, so both can be read together.
+            source = getattr(primary, name)
+            attrs["rows"] = max(4, min(40, len(source) // 50 + source.count("\n") + 2))
     fields = [
         {
             "field": form[name],
