@@ -35,16 +35,14 @@ def status_words(status) -> list[str]:
     return words or [str(_("ok"))]
 
 
+# Written by the review and the translation workspace, never typed in.
+REVIEW_FIELDS = ["needs_review", "reviewed_at", "reviewed_by", "source_hash", "source_field_hashes"]
+
+
 class CampaignTranslationInline(admin.StackedInline):
     model = CampaignTranslation
     extra = 0
-    readonly_fields = [
-        "needs_review",
-        "reviewed_at",
-        "reviewed_by",
-        "source_hash",
-        "source_field_hashes",
-    ]
+    readonly_fields = REVIEW_FIELDS
 
 
 class PartnerInline(admin.TabularInline):
@@ -132,13 +130,7 @@ class CampaignTranslationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["campaign", "language", ReviewFilter]
     list_select_related = ["campaign", "reviewed_by"]
-    readonly_fields = [
-        "needs_review",
-        "reviewed_at",
-        "reviewed_by",
-        "source_hash",
-        "source_field_hashes",
-    ]
+    readonly_fields = REVIEW_FIELDS
     actions = ["approve"]
 
     def get_queryset(self, request):
