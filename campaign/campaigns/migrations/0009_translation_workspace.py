@@ -58,9 +58,10 @@ def rehash_without_privacy_notice(apps, schema_editor):
                     )
                 changes["source_hash"] = row_hash(normalised_primary, NEW_FIELDS)
                 changes["source_field_hashes"] = field_hashes(normalised_primary)
-            if row.seeded_hash and seeded[row.pk]:
-                for name, value in changes.items():
-                    setattr(row, name, value)
+            for name in TEXT_FIELDS:
+                setattr(row, name, changes[name])
+            # Still the seeded texts (perhaps saved with \r\n by the admin): still reseedable.
+            if row.seeded_hash and (seeded[row.pk] or row.seeded_hash == row_hash(row, OLD_FIELDS)):
                 changes["seeded_hash"] = row_hash(row, NEW_FIELDS)
             # An UPDATE, so updated_at keeps saying when a person last edited the row.
             Translation.objects.filter(pk=row.pk).update(**changes)
