@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from campaign.conf.mail_settings import anymail_settings, mail_transport
 from campaign.core.country_names import country_name_overrides
@@ -137,8 +138,6 @@ TEMPLATES = [
 # PostgreSQL always, from DATABASE_URL. Reading the settings starts nothing: without DATABASE_URL,
 # manage.py and the make targets start the embedded server (campaign/devtools/embedded_db.py) first.
 if not os.environ.get("DATABASE_URL"):
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(
         "DATABASE_URL is not set. Run through `make` or `python manage.py`, which start the "
         "embedded PostgreSQL, or export DATABASE_URL=postgres://user@host:5432/name."

@@ -1,13 +1,12 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.management import call_command
 from django.db.models.signals import post_migrate
 
 
 def create_cache_table(using: str = "default", **kwargs) -> None:
     """Make the database cache's table on every migrate (make run, make serve, tests, deploys),
     so the shared cache works without a separate createcachetable step."""
-    from django.conf import settings
-    from django.core.management import call_command
-
     call_command("createcachetable", settings.DATABASE_CACHE_TABLE, database=using, verbosity=0)
 
 

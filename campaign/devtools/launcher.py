@@ -14,6 +14,14 @@ import sys
 import time
 from pathlib import Path
 
+from campaign.conf.mail_settings import (
+    UNDELIVERING_BACKENDS,
+    backend_from_environ,
+    undelivered_mail_error,
+)
+from campaign.devtools import embedded_db
+from campaign.devtools.catalogs import compile_catalogs
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 # gunicorn's default format starts with %(h)s, the client's IP address; this one has none.
@@ -31,8 +39,6 @@ def seed_arguments(mode: str) -> list[str]:
 
 
 def prepare(mode: str) -> None:
-    from campaign.devtools.catalogs import compile_catalogs
-
     compile_catalogs()
     manage("migrate", "--no-input", "-v", "0")
     manage(*seed_arguments(mode))
@@ -205,8 +211,6 @@ def envbool(name: str, default: str) -> bool:
 
 def mail_refusal() -> str | None:
     """Why this environment must not serve (DEBUG=0 without a real mail transport), or None."""
-    from campaign.conf.mail_settings import backend_from_environ, undelivered_mail_error
-
     return undelivered_mail_error(
         debug=envbool("DEBUG", "0"),
         backend=backend_from_environ(os.environ),
@@ -215,8 +219,6 @@ def mail_refusal() -> str | None:
 
 
 def console_mail() -> bool:
-    from campaign.conf.mail_settings import UNDELIVERING_BACKENDS, backend_from_environ
-
     return backend_from_environ(os.environ) in UNDELIVERING_BACKENDS
 
 
@@ -233,8 +235,6 @@ def main(mode: str) -> int:
         )
     embedded = not os.environ.get("DATABASE_URL")
     if embedded:
-        from campaign.devtools import embedded_db
-
         os.environ["DATABASE_URL"] = embedded_db.database_url()
         print(f"Embedded PostgreSQL running with data in {embedded_db.DATA_DIR}", flush=True)
     port = os.environ.get("PORT", "8000")
@@ -282,8 +282,6 @@ def main(mode: str) -> int:
         for child in children:
             child.wait()
         if embedded:
-            from campaign.devtools import embedded_db
-
             embedded_db.stop()
             print("Embedded PostgreSQL stopped.", flush=True)
     return 0

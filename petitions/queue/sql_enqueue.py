@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django_tasks.base import DEFAULT_TASK_QUEUE_NAME, Task
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import get_date_max
 
 
 def enqueue_in_sql(task: Task) -> bool:
@@ -21,8 +22,6 @@ def enqueue_in_sql(task: Task) -> bool:
 
 def task_params(task: Task) -> dict:
     """The values of one task's row, as ``Task.enqueue`` would store them."""
-    from django_tasks_db.models import get_date_max
-
     backend = task.get_backend()
     return {
         "task_id": backend._get_id(),

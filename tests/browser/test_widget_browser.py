@@ -18,8 +18,9 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.db import connections, transaction
 
+from campaign.campaigns.models import Campaign
 from petitions.models import Signature
-from petitions.seeding import seed_launch_campaigns
+from petitions.seeding import seed_demo_partner
 from tests.conftest import confirm_link, run_queued_tasks
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.
@@ -41,7 +42,8 @@ def site(transactional_db, settings):
     """The petition site on 127.0.0.1, seeded, sending mail to mail.outbox."""
     from pytest_django.live_server_helper import LiveServer
 
-    seed_launch_campaigns(demo_partner=True)
+    for campaign in Campaign.objects.select_related("petition"):  # seeded for the session
+        seed_demo_partner(campaign, campaign.petition)
     server = LiveServer("127.0.0.1:0")
     settings.SITE_URL = server.url
     yield server.url

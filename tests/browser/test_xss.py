@@ -11,11 +11,11 @@ import re
 import shutil
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 
 from campaign.campaigns.models import Partner
 from petitions.models import Signature
+from tests import factories
 from tests.conftest import run_queued_tasks as run_in_transaction
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -109,19 +109,15 @@ def test_payload_partner_name_on_the_campaign_page_stays_inert(page, live_server
 
 def test_payload_name_in_the_admin_list_stays_inert(page, live_server, campaigns, client):
     from django.conf import settings
-    from django.contrib.auth import get_user_model
 
-    Signature.objects.create(
+    factories.signature(
         petition=campaigns[EU].petition,
         name=PAYLOAD,
         email="admin-xss@example.org",
-        email_key="admin-xss@example.org",
-        country="DE",
         postal_code=SCRIPT[:16],
-        locale="en",
+        confirmed=False,
     )
-    user = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
-    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # the admin requires MFA
+    user = factories.superuser(username="root", email="root@example.org")
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])

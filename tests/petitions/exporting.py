@@ -6,13 +6,13 @@ import csv
 import datetime
 import io
 import subprocess
-import uuid
 
 import openpyxl
-from django.utils import timezone, translation
+from django.utils import translation
 
-from petitions.models import Signature, SignatureStatus
+from petitions.models import Signature
 from petitions.reporting.exports import write_export
+from tests import factories
 
 NAMES = [
     "Łukasz Żółć",
@@ -38,17 +38,14 @@ def make_signature(
     partner=None,
     source: str = "",
 ) -> Signature:
-    email = f"{uuid.uuid4().hex[:12]}@example.org"
-    return Signature.objects.create(
+    return factories.signature(
         petition=petition,
         name=name,
-        email=email,
-        email_key=email,
         country=country,
         region=region,
         locale=locale,
-        status=SignatureStatus.CONFIRMED if confirmed else SignatureStatus.PENDING,
-        confirmed_at=(confirmed_at or timezone.now()) if confirmed else None,
+        confirmed=confirmed,
+        confirmed_at=confirmed_at,
         updates_opt_in=opt_in,
         partner=partner,
         source=source,

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from django.core import mail
 from django.test import Client
 
-from campaign.campaigns.models import Partner
 from petitions.models import Petition, Widget
+from tests import factories
 from tests.conftest import confirm_link
 
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
@@ -51,10 +51,8 @@ def widget_sign(client: Client, slug: str, key: str, *, token: str | None = None
 
 
 def make_partner(petition: Petition, name: str, *, domains: list[str], **fields) -> Widget:
-    partner = Partner.objects.create(campaign=petition.campaign, name=name, **fields)
-    return Widget.objects.create(
-        petition=petition, partner=partner, language="en", allowed_domains=domains
-    )
+    partner = factories.partner(campaign=petition.campaign, name=name, **fields)
+    return factories.widget(petition=petition, partner=partner, domains=domains)
 
 
 def confirm_all(client: Client, run_tasks) -> None:

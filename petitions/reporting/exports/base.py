@@ -135,7 +135,7 @@ class Exporter:
 
     def render_xlsx(self, stream: BinaryIO, counter: RowCounter) -> None:
         """XLSX through openpyxl's write-only mode; text cells neutralised and kept as text."""
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # noqa: PLC0415 -- loaded by the first XLSX export only
 
         workbook = Workbook(write_only=True)
         header = [_xlsx_text(cell) for cell in self.header()]
@@ -178,7 +178,7 @@ def _xlsx_cell(sheet, value):
     if value.__class__ is str:
         return _xlsx_text(value)
     if value.__class__ is datetime.date:
-        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 -- with the XLSX writer, see above
 
         cell = WriteOnlyCell(sheet, value)
         cell.number_format = XLSX_LOCAL_DATE
@@ -193,7 +193,7 @@ def _sheet_title(name: str) -> str:
 
 def new_pdf(*, title: str):
     """An A4 PDF document with DejaVu Sans embedded (covers every EU script and Portuguese)."""
-    from fpdf import FPDF
+    from fpdf import FPDF  # noqa: PLC0415 -- loaded by the first PDF only: web workers stay small
 
     class Document(FPDF):
         table_header: tuple[list[str], list[float]] | None = None
