@@ -14,7 +14,7 @@ from django.test import Client
 from campaign.campaigns.models import CampaignMembership, CampaignTranslation
 from campaign.core.markup import split_paragraphs
 from tests.browser.test_accessibility import axe_violations
-from tests.organize.conftest import make_user
+from tests.campaign.organize.conftest import make_user
 
 EU = "banfacialrecognitioneu"
 WHY = "\n\n".join(

@@ -8,7 +8,7 @@ import pytest
 from campaign.campaigns.models import Campaign, CampaignTranslation
 from campaign.campaigns.translations import SOURCE_FIELDS
 from petitions.models import AuditEvent
-from tests.organize.conftest import EU, login
+from tests.campaign.organize.conftest import EU, login
 
 URL = f"/organize/{EU}/translations/"
 
