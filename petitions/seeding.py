@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from campaign.campaigns.models import Campaign, CampaignTranslation, Partner
-from campaign.campaigns.translations import source_hash, translation_hash
+from campaign.campaigns.translations import field_hashes, source_hash, translation_hash
 from petitions.models import Petition, Widget
 
 CONTENT_DIR = Path(__file__).resolve().parent / "launch_content"
@@ -20,7 +20,6 @@ TRANSLATED_FIELDS = [
     "petition_text",
     "share_text",
     "coalition_intro",
-    "privacy_notice",
 ]
 
 
@@ -44,6 +43,7 @@ def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
     }
     # Seeded translations were written from the primary text in the same file.
     written_from = source_hash(texts[primary_language])
+    written_from_fields = field_hashes(texts[primary_language])
     with transaction.atomic():
         campaign, _ = Campaign.objects.get_or_create(
             slug=slug,
@@ -77,12 +77,17 @@ def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
                     **defaults,
                     "needs_review": not is_primary,
                     "source_hash": written_from,
+                    "source_field_hashes": written_from_fields,
                     "seeded_hash": source_hash(defaults),
                 },
             )
             if not created:
                 update_seeded_texts(
-                    translation, defaults, written_from=written_from, is_primary=is_primary
+                    translation,
+                    defaults,
+                    written_from=written_from,
+                    is_primary=is_primary,
+                    written_from_fields=written_from_fields,
                 )
             if not created and not translation.source_hash:
                 # Rows seeded before review tracking existed: record what they were written from.
@@ -126,11 +131,16 @@ def seed_demo_partner(campaign: Campaign, petition: Petition) -> Widget:
 
 
 def update_seeded_texts(
-    translation: CampaignTranslation, texts: dict[str, str], *, written_from: str, is_primary: bool
+    translation: CampaignTranslation,
+    texts: dict[str, str],
+    *,
+    written_from: str,
+    is_primary: bool,
+    written_from_fields: dict[str, str] | None = None,
 ) -> bool:
     """Give a translation the file's new texts if no organizer edited what was seeded.
 
-    Side effects: saves the texts, seeded_hash, source_hash and (except in the primary
+    Side effects: saves the texts, seeded_hash, source_hash, source_field_hashes and (except in the primary
     language) needs_review=True. Returns whether the row changed.
     """
     new_hash = source_hash(texts)
@@ -142,6 +152,7 @@ def update_seeded_texts(
         setattr(translation, name, text)
     translation.seeded_hash = new_hash
     translation.source_hash = written_from
+    translation.source_field_hashes = written_from_fields or {}
     translation.needs_review = not is_primary
     translation.save()
     return True

@@ -22,6 +22,8 @@ from campaign.campaigns.translations import (
     approve_translations,
     current_source_hash,
     language_statuses,
+    mark_written_from,
+    primary_translation,
 )
 
 
@@ -39,10 +41,14 @@ def status_words(status) -> list[str]:
     return words or [str(_("ok"))]
 
 
+# Written by the review and the translation workspace, never typed in.
+REVIEW_FIELDS = ["needs_review", "reviewed_at", "reviewed_by", "source_hash", "source_field_hashes"]
+
+
 class CampaignTranslationInline(admin.StackedInline):
     model = CampaignTranslation
     extra = 0
-    readonly_fields = ["needs_review", "reviewed_at", "reviewed_by", "source_hash"]
+    readonly_fields = REVIEW_FIELDS
 
 
 class PartnerInline(admin.TabularInline):
@@ -153,7 +159,7 @@ class CampaignTranslationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["campaign", "language", ReviewFilter]
     list_select_related = ["campaign", "reviewed_by"]
-    readonly_fields = ["needs_review", "reviewed_at", "reviewed_by", "source_hash"]
+    readonly_fields = REVIEW_FIELDS
     actions = ["approve"]
 
     def get_queryset(self, request):
@@ -178,9 +184,10 @@ class CampaignTranslationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """An edited translation was written from the primary text as it is now."""
-        if any(name in form.changed_data for name in SOURCE_FIELDS) or not change:
-            if obj.language != obj.campaign.primary_language:
-                obj.source_hash = current_source_hash(obj.campaign)
+        edited = [name for name in SOURCE_FIELDS if name in form.changed_data or not change]
+        if edited and obj.language != obj.campaign.primary_language:
+            obj.source_hash = current_source_hash(obj.campaign)
+            mark_written_from(obj, primary_translation(obj.campaign), edited)
         super().save_model(request, obj, form, change)
 
 

@@ -15,8 +15,9 @@ LANGUAGE_NAMES = dict(settings.LANGUAGES)
 def published_translations(campaign: Campaign) -> dict[str, CampaignTranslation]:
     """The campaign's translations that may be shown, by language.
 
-    The primary language always; another one once a native speaker reviewed it, or before
-    that when the campaign publishes unreviewed translations (with a notice on the page).
+    The primary language always; another one when its owners publish it (the translation
+    workspace) and a native speaker reviewed it, or before that when the campaign publishes
+    unreviewed translations (with a notice on the page).
     """
     # Indexed once per prefetched campaign (the sign path asks on every signature); as stale
     # as the prefetched rows themselves, no more.
@@ -26,8 +27,7 @@ def published_translations(campaign: Campaign) -> dict[str, CampaignTranslation]
             t.language: t
             for t in campaign.translations.all()
             if t.language == campaign.primary_language
-            or not t.needs_review
-            or campaign.publish_unreviewed
+            or (t.is_published and (not t.needs_review or campaign.publish_unreviewed))
         }
         if "translations" in getattr(campaign, "_prefetched_objects_cache", {}):
             campaign.__dict__["_published_translations"] = rows

@@ -4,11 +4,39 @@ from __future__ import annotations
 
 import secrets
 
+from django import forms
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from campaign.core.markup import normalise_newlines, plain_paragraphs, split_paragraphs
+
+
+class TextFormField(forms.CharField):
+    """A form field for organizer-written text: line endings become ``\n`` before comparing
+    or cleaning, so a browser's ``\r\n`` neither counts as a change nor reaches the row."""
+
+    def to_python(self, value):
+        return super().to_python(normalise_newlines(value))
+
+
+class ParagraphTextField(models.TextField):
+    """Organizer-written text whose paragraphs are separated by blank lines.
+
+    The one place every write goes through: each save stores ``\n`` line endings whatever the
+    browser, the admin or a script sent, and every form made from the model (the admin, the
+    translation workspace) uses TextFormField.
+    """
+
+    def pre_save(self, model_instance, add):
+        value = normalise_newlines(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": TextFormField, **kwargs})
 
 
 class RegionKind(models.TextChoices):
@@ -81,16 +109,13 @@ class CampaignTranslation(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(max_length=8, choices=settings.LANGUAGES)
     title = models.CharField(max_length=160)
-    lead = models.TextField(help_text="One or two sentences under the title.")
-    ask = models.TextField(help_text="What exactly is demanded, and of whom.")
+    lead = ParagraphTextField(help_text="One or two sentences under the title.")
+    ask = ParagraphTextField(help_text="What exactly is demanded, and of whom.")
     addressee = models.CharField(max_length=200)
-    why = models.TextField(help_text="The facts, one paragraph per blank-line-separated block.")
-    petition_text = models.TextField()
+    why = ParagraphTextField(help_text="The facts, one paragraph per blank-line-separated block.")
+    petition_text = ParagraphTextField()
     share_text = models.CharField(max_length=280)
     coalition_intro = models.CharField(max_length=300, blank=True)
-    privacy_notice = models.TextField(
-        help_text="The petition's privacy notice. {contact_email} is replaced by the contact address."
-    )
     updated_at = models.DateTimeField(auto_now=True)
     needs_review = models.BooleanField(
         default=True, help_text="Not yet approved by a native speaker."
@@ -107,6 +132,16 @@ class CampaignTranslation(models.Model):
         max_length=64,
         blank=True,
         help_text="Hash of the primary-language text this translation was written from.",
+    )
+    source_field_hashes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per field, the hash of the primary-language field it was written from.",
+    )
+    is_published = models.BooleanField(
+        default=True,
+        help_text="The owners' decision to offer this language on the public pages (once "
+        "reviewed, or with the campaign's publish_unreviewed). The primary language always is.",
     )
     seeded_hash = models.CharField(
         max_length=64,
@@ -128,11 +163,12 @@ class CampaignTranslation(models.Model):
 
     @property
     def why_paragraphs(self) -> list[str]:
-        return [p.strip() for p in self.why.split("\n\n") if p.strip()]
+        return split_paragraphs(self.why)
 
     @property
     def petition_paragraphs(self) -> list[str]:
-        return [p.strip() for p in self.petition_text.split("\n\n") if p.strip()]
+        """The petition text as plain paragraphs, for the delivery letters (PDF)."""
+        return plain_paragraphs(self.petition_text)
 
 
 def new_widget_key() -> str:

@@ -6,8 +6,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
+from campaign.campaigns.content import published_translations
 from campaign.campaigns.models import Campaign, CampaignTranslation
 
 # The organizer-written fields a translation is made from; a change to any of them in the
@@ -21,7 +23,6 @@ SOURCE_FIELDS = [
     "petition_text",
     "share_text",
     "coalition_intro",
-    "privacy_notice",
 ]
 
 
@@ -35,6 +36,63 @@ def source_hash(values: dict[str, str]) -> str:
 
 def translation_hash(translation: CampaignTranslation) -> str:
     return source_hash({name: getattr(translation, name) for name in SOURCE_FIELDS})
+
+
+def field_hash(text: str) -> str:
+    """The hash of one source field's text (what a translated field was written from)."""
+    return hashlib.sha256((text or "").encode()).hexdigest()
+
+
+def field_hashes(values: dict[str, str]) -> dict[str, str]:
+    """Per source field, the hash of its text (missing fields count as empty)."""
+    return {name: field_hash(values.get(name, "")) for name in SOURCE_FIELDS}
+
+
+def translation_field_hashes(translation: CampaignTranslation) -> dict[str, str]:
+    return field_hashes({name: getattr(translation, name) for name in SOURCE_FIELDS})
+
+
+def primary_translation(campaign: Campaign) -> CampaignTranslation | None:
+    """The campaign's text in its primary language (uses prefetched translations)."""
+    return next(
+        (t for t in campaign.translations.all() if t.language == campaign.primary_language),
+        None,
+    )
+
+
+def outdated_fields(
+    translation: CampaignTranslation, primary: CampaignTranslation | None
+) -> list[str]:
+    """The fields of ``translation`` whose primary-language source changed since they were
+    translated. Rows written before per-field hashes were kept fall back to the row's
+    ``source_hash``: all fields if it is outdated, none if not."""
+    if primary is None or translation.language == primary.language:
+        return []
+    current = translation_field_hashes(primary)
+    recorded = translation.source_field_hashes or {}
+    if not recorded:
+        return [] if translation.source_hash == translation_hash(primary) else list(SOURCE_FIELDS)
+    return [name for name in SOURCE_FIELDS if recorded.get(name) != current[name]]
+
+
+def mark_written_from(
+    translation: CampaignTranslation, primary: CampaignTranslation | None, fields
+) -> None:
+    """Record that ``fields`` of ``translation`` were written from the primary text as it is
+    now; the row's ``source_hash`` follows once no field is outdated. Changes the instance
+    only (the caller saves it)."""
+    if primary is None or translation.language == primary.language:
+        return
+    current = translation_field_hashes(primary)
+    recorded = dict(translation.source_field_hashes or {})
+    if not recorded and translation.source_hash == translation_hash(primary):
+        recorded = dict(current)  # a row from before per-field hashes, up to date as a whole
+    for name in fields:
+        if name in current:
+            recorded[name] = current[name]
+    translation.source_field_hashes = recorded
+    if all(recorded.get(name) == current[name] for name in SOURCE_FIELDS):
+        translation.source_hash = translation_hash(primary)
 
 
 @dataclass(frozen=True)
@@ -75,26 +133,29 @@ def language_statuses(campaign: Campaign) -> list[LanguageStatus]:
 def approve_translations(translations, *, user) -> int:
     """Mark translations as reviewed by ``user`` and up to date with the current primary text.
 
-    Side effects: updates needs_review, reviewed_at, reviewed_by and source_hash of each row.
-    Returns the number of rows approved.
+    Side effects: updates needs_review, reviewed_at, reviewed_by, source_hash and
+    source_field_hashes of each row. Returns the number of rows approved.
     """
     now = timezone.now()
     approved = 0
-    primaries: dict[int, str] = {}
+    primaries: dict[int, CampaignTranslation | None] = {}
     for translation in translations.select_related("campaign"):
         campaign = translation.campaign
         if campaign.pk not in primaries:
-            primaries[campaign.pk] = current_source_hash(campaign)
+            primaries[campaign.pk] = primary_translation(campaign)
+        primary = primaries[campaign.pk]
         translation.needs_review = False
         translation.reviewed_at = now
         translation.reviewed_by = user
-        translation.source_hash = primaries[campaign.pk]
+        translation.source_hash = translation_hash(primary) if primary else ""
+        translation.source_field_hashes = translation_field_hashes(primary) if primary else {}
         translation.save(
             update_fields=[
                 "needs_review",
                 "reviewed_at",
                 "reviewed_by",
                 "source_hash",
+                "source_field_hashes",
                 "updated_at",
             ]
         )
@@ -104,8 +165,98 @@ def approve_translations(translations, *, user) -> int:
 
 def current_source_hash(campaign: Campaign) -> str:
     """The hash of the primary translation as it is now (uses prefetched translations)."""
-    primary = next(
-        (t for t in campaign.translations.all() if t.language == campaign.primary_language),
-        None,
-    )
+    primary = primary_translation(campaign)
     return translation_hash(primary) if primary else ""
+
+
+def save_translation(
+    *, campaign: Campaign, language: str, values: dict[str, str]
+) -> tuple[CampaignTranslation, list[str]]:
+    """Write a language's text from the translation workspace; returns the row and the names
+    of the fields that changed (none: nothing was written).
+
+    A new language starts unpublished. Changed fields are recorded as written from the primary
+    text as it is now (``mark_written_from``); a changed translation needs review again.
+    Side effects: one INSERT or UPDATE of the row, under a row lock.
+    """
+    with transaction.atomic():
+        translation = (
+            CampaignTranslation.objects.select_for_update()
+            .filter(campaign=campaign, language=language)
+            .first()
+        )
+        is_primary = language == campaign.primary_language
+        if translation is None:
+            translation = CampaignTranslation(
+                campaign=campaign, language=language, is_published=is_primary
+            )
+        changed = [
+            name
+            for name in SOURCE_FIELDS
+            if translation.pk is None or getattr(translation, name) != values.get(name, "")
+        ]
+        if not changed:
+            return translation, []
+        for name in SOURCE_FIELDS:
+            setattr(translation, name, values.get(name, ""))
+        primary = CampaignTranslation.objects.filter(
+            campaign=campaign, language=campaign.primary_language
+        ).first()
+        mark_written_from(translation, primary, changed)
+        translation.needs_review = not is_primary
+        translation.save()
+    return translation, changed
+
+
+def set_published(*, translation: CampaignTranslation, published: bool) -> bool:
+    """The owners' decision whether a language is offered on the public pages (the primary
+    language always is). Returns whether it changed. Side effect: one UPDATE."""
+    if translation.language == translation.campaign.primary_language:
+        return False
+    updated = (
+        CampaignTranslation.objects.filter(pk=translation.pk)
+        .exclude(is_published=published)
+        .update(is_published=published, updated_at=timezone.now())
+    )
+    translation.is_published = published
+    return bool(updated)
+
+
+@dataclass(frozen=True)
+class WorkspaceLanguage:
+    """One language of the translation workspace: its row (None while missing), the fields whose
+    source changed since they were translated, and whether the public pages offer it."""
+
+    language: str
+    is_primary: bool
+    translation: CampaignTranslation | None
+    outdated_fields: list[str]
+    offered: bool
+
+    @property
+    def missing(self) -> bool:
+        return self.translation is None
+
+    @property
+    def needs_review(self) -> bool:
+        return (
+            self.translation is not None and not self.is_primary and self.translation.needs_review
+        )
+
+
+def workspace_languages(campaign: Campaign) -> list[WorkspaceLanguage]:
+    """The campaign's target languages (and any with content), the primary one first."""
+    rows = {t.language: t for t in campaign.translations.all()}
+    primary = rows.get(campaign.primary_language)
+    offered = published_translations(campaign)
+    languages = set(campaign.target_languages) | set(rows) | {campaign.primary_language}
+    return [
+        WorkspaceLanguage(
+            language=code,
+            is_primary=code == campaign.primary_language,
+            translation=rows.get(code),
+            outdated_fields=outdated_fields(rows[code], primary) if code in rows else [],
+            offered=code in offered,
+        )
+        for code in sorted(languages, key=lambda c: (c != campaign.primary_language, c))
+    ]

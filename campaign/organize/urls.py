@@ -4,6 +4,7 @@ from django.urls import path
 
 from campaign.organize import campaigns as campaign_views
 from campaign.organize import reports as petition_views
+from campaign.organize import translations as translation_views
 
 app_name = "organize"
 urlpatterns = [
@@ -36,4 +37,20 @@ urlpatterns = [
         name="revoke_invitation",
     ),
     path("<slug:slug>/audit/", petition_views.audit_log, name="audit"),
+    path("<slug:slug>/translations/", translation_views.translations, name="translations"),
+    path(
+        "<slug:slug>/translations/<str:language>/",
+        translation_views.translation,
+        name="translation",
+    ),
+    path(
+        "<slug:slug>/translations/<str:language>/review/",
+        translation_views.review,
+        name="translation_review",
+    ),
+    path(
+        "<slug:slug>/translations/<str:language>/publish/",
+        translation_views.publish,
+        name="translation_publish",
+    ),
 ]

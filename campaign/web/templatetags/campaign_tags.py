@@ -6,7 +6,7 @@ import datetime
 
 from django import template
 
-from campaign.core import l10n
+from campaign.core import l10n, markup
 
 register = template.Library()
 
@@ -44,3 +44,11 @@ def percent(value) -> str:
         return l10n.format_percent(float(value) / 100)
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.filter
+def campaign_text(value) -> str:
+    """Organizer-written campaign text as safe HTML: paragraphs, links, emphasis and lists
+    (the subset of campaign/core/markup.py), always sanitised by nh3. Every page that shows a
+    campaign's text renders it through this filter."""
+    return markup.render(value or "")
