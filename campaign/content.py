@@ -29,7 +29,10 @@ def published_translations(campaign: Campaign) -> dict[str, CampaignTranslation]
             or not t.needs_review
             or campaign.publish_unreviewed
         }
-        if "translations" in getattr(campaign, "_prefetched_objects_cache", {}):
+        if (
+            "translations" in getattr(campaign, "_prefetched_objects_cache", {})
+            and "instance_caches" not in settings.BENCH_DISABLED
+        ):  # benchmark switch
             campaign.__dict__["_published_translations"] = rows
     return rows
 

@@ -3,6 +3,7 @@
 It takes the same options as ``db_worker``; see petitions/queue_claims.py for what differs.
 """
 
+from django.conf import settings
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
@@ -22,6 +23,9 @@ class Command(DbWorkerCommand):
 
     def handle(self, *args, **options):
         connection = connections["default"]
+        if "queue_claims" in settings.BENCH_DISABLED:  # benchmark only
+            with connection.execute_wrapper(yield_to_busy_cpus):
+                return super().handle(*args, **options)
         with (
             connection.execute_wrapper(yield_to_busy_cpus),
             connection.execute_wrapper(commit_task_bookkeeping_without_waiting),
