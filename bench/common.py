@@ -44,13 +44,17 @@ def database_url(name: str) -> str:
     return embedded_db.database_url(name)
 
 
-def free_port() -> int:
+def free_port(*, taken: tuple[int, ...] = ()) -> int:
     """A free loopback port: the first free one of BENCH_PORTS (e.g. "8621-8629") when set,
-    so that benchmarks on a shared machine stay within their given ports; else any."""
+    so that benchmarks on a shared machine stay within their given ports; else any. Ports in
+    ``taken`` (given to a server not listening yet) are skipped."""
     first, _, last = os.environ.get("BENCH_PORTS", "").partition("-")
     candidates = range(int(first), int(last or first) + 1) if first else [0]
     for port in candidates:
+        if port in taken:
+            continue
         with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:

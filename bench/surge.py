@@ -13,6 +13,7 @@ repeats sign/confirm/counting with 5,000,000 signatures stored.
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from bench.common import (
     Server,
     confirm_link,
     database_url,
+    free_port,
     get,
     get_raw,
     machine_description,
@@ -685,9 +687,14 @@ def measure_piece(piece: str, urls: dict[str, str]) -> dict:
     try:
         conns = {}
         for state in ("on", "off"):
-            # One after the other, so that the second takes the next free port.
+            taken = tuple(server.port for server in servers.values())
             env = piece_env(None if state == "on" else piece)
-            servers[state] = server = Server(database=urls[state], env=env).start()
+            servers[state] = Server(database=urls[state], env=env, port=free_port(taken=taken))
+        # Both start at once (each migrates, seeds and collects its static files).
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            for started in [pool.submit(server.start) for server in servers.values()]:
+                started.result()
+        for state, server in servers.items():
             conns[state] = connect(urls[state])
             reset(conns[state], keep_seed=False)
             piece_round(server, conns[state], pages=pages, seconds=WARMUP_SECONDS)
