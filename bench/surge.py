@@ -13,7 +13,6 @@ repeats sign/confirm/counting with 5,000,000 signatures stored.
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import os
 import re
@@ -690,10 +689,8 @@ def measure_piece(piece: str, urls: dict[str, str]) -> dict:
             taken = tuple(server.port for server in servers.values())
             env = piece_env(None if state == "on" else piece)
             servers[state] = Server(database=urls[state], env=env, port=free_port(taken=taken))
-        # Both start at once (each migrates, seeds and collects its static files).
-        with concurrent.futures.ThreadPoolExecutor(2) as pool:
-            for started in [pool.submit(server.start) for server in servers.values()]:
-                started.result()
+        for server in servers.values():
+            server.start()  # one at a time: both collect static files into the same folder
         for state, server in servers.items():
             conns[state] = connect(urls[state])
             reset(conns[state], keep_seed=False)
