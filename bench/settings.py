@@ -14,11 +14,8 @@ ROOT_URLCONF = "bench.urls"
 
 # Each piece, and what turning it off means.
 PIECES = {
-    "cpu_pressure": "the task worker claims without waiting while the CPUs are saturated",
-    "queue_claims": "the task worker claims as django-tasks-db's db_worker does",
     "db_backend": "Django's PostgreSQL backend: SELECT 1 before every request's first query",
     "sign_procedure": "signing sends its SQL as text: the counters, then one CTE",
-    "instance_caches": "nothing remembered on a campaign object between calls",
     "campaign_cache": "the sign path loads the campaign on every POST",
     "page_cache": "public pages are rendered on every GET",
     # Not a setting: bench/surge.py starts the launcher with WORKER_NICE=0 for it.
@@ -28,8 +25,6 @@ PIECES = {
 BENCH_DISABLED = frozenset(filter(None, os.environ.get("BENCH_DISABLE", "").split(",")))
 if unknown := BENCH_DISABLED - set(PIECES):
     raise ValueError(f"BENCH_DISABLE names unknown pieces: {sorted(unknown)}")
-if "cpu_pressure" in BENCH_DISABLED:
-    WORKER_YIELD_PRESSURE = 0.0
 if "db_backend" in BENCH_DISABLED:
     for config in DATABASES.values():
         config["ENGINE"] = "django.db.backends.postgresql"

@@ -147,10 +147,6 @@ def database(url: str) -> dict:
     return config
 
 
-# The task worker waits before each claim while CPU pressure (Linux PSI, "some") is above
-# this percentage, so that signing gets the CPUs in a surge (0 turns it off).
-WORKER_YIELD_PRESSURE = float(os.environ.get("WORKER_YIELD_PRESSURE", "50"))
-
 # A connection that answered a request less than this many seconds ago is not health-checked.
 HEALTH_CHECK_IDLE_SECONDS = float(os.environ.get("DB_HEALTH_CHECK_IDLE_SECONDS", "1"))
 
