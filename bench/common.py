@@ -31,10 +31,12 @@ def database_url(name: str) -> str:
     """A URL for a benchmark database: BENCH_DATABASE_URL's server, else the embedded one.
 
     The database is created if missing. BENCH_DATABASE_URL names any database on the server
-    to use (e.g. postgres://postgres@127.0.0.1:5432/postgres); the name is replaced.
+    to use (e.g. postgres://postgres@127.0.0.1:5432/postgres); the name is replaced, and
+    prefixed with BENCH_DATABASE_PREFIX when set, so that two checkouts need not share one.
     """
     from campaign.devtools import embedded_db
 
+    name = os.environ.get("BENCH_DATABASE_PREFIX", "") + name
     if base := os.environ.get("BENCH_DATABASE_URL"):
         parts = urlsplit(base)
         embedded_db.ensure_database(urlunsplit(parts._replace(path="/postgres")), name)
@@ -42,10 +44,23 @@ def database_url(name: str) -> str:
     return embedded_db.database_url(name)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(*, taken: tuple[int, ...] = ()) -> int:
+    """A free loopback port: the first free one of BENCH_PORTS (e.g. "8621-8629") when set,
+    so that benchmarks on a shared machine stay within their given ports; else any. Ports in
+    ``taken`` (given to a server not listening yet) are skipped."""
+    first, _, last = os.environ.get("BENCH_PORTS", "").partition("-")
+    candidates = range(int(first), int(last or first) + 1) if first else [0]
+    for port in candidates:
+        if port in taken:
+            continue
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
 def machine_description() -> str:

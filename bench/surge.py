@@ -8,6 +8,7 @@ repeats sign/confirm/counting with 5,000,000 signatures stored.
     python -m bench surge   # BENCH_SECONDS=5 per run, BENCH_ROUNDS=3, BENCH_MAX_REQUESTS=60000
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m bench surge
     BENCH_SKIP_5M=1 python -m bench surge   # without the 5M phase
+    python -m bench.surge machinery         # each performance piece on against off, paired
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bench.common import (
     Server,
     confirm_link,
     database_url,
+    free_port,
     get,
     get_raw,
     machine_description,
@@ -262,6 +264,8 @@ def wait_for_queue(conn, timeout: float = 120) -> float:
             cursor.execute(
                 "SELECT count(*) FROM django_tasks_database_dbtaskresult"
                 " WHERE status IN ('READY', 'RUNNING')"
+                # not the hourly purge waiting for its next run (run_after 9999-12-31: none)
+                " AND NOT (run_after > now() AND run_after < '9999-01-01')"
             )
             if cursor.fetchone()[0] == 0:
                 break
@@ -608,5 +612,192 @@ def main() -> int:
     return 0
 
 
+# The machinery mode: python -m bench.surge machinery (see docs/BENCHMARKS.md, "Machinery").
+PAIRS = int(os.environ.get("BENCH_PAIRS", "3"))
+PIECE_CONCURRENCY = int(os.environ.get("BENCH_MACHINERY_CONCURRENCY", "64"))
+WARMUP_SECONDS = 2
+# Pieces whose worth shows on the campaign page too (the others only on the sign path).
+PAGE_PIECES = {"page_cache", "instance_caches"}
+
+
+def piece_env(piece: str | None) -> dict[str, str]:
+    """The server's environment with ``piece`` turned off (None: everything on)."""
+    env = {"BENCH_DISABLE": piece or ""}
+    if piece == "worker_nice":  # the launcher's own knob, not a Django setting
+        env["WORKER_NICE"] = "0"
+    return env
+
+
+def tasks_done(conn) -> int:
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'SUCCESSFUL'"
+        )
+        return cursor.fetchone()[0]
+
+
+def piece_round(server: Server, conn, *, pages: bool, seconds: int) -> dict:
+    """One round on one server: signing at PIECE_CONCURRENCY, and the campaign page when
+    ``pages``. The email queue is not drained between rounds: its backlog grows as in a long
+    surge, alike for both servers; the emails the worker sent meanwhile are counted."""
+    token = urllib.parse.quote(form_token(server), safe="")
+    prefix = f"m{secrets.token_hex(4)}"
+    done = tasks_done(conn)
+    sign = run_wrk(
+        server.url,
+        script=SIGN_SCRIPT,
+        script_args=[prefix, token, server.url, str(MAX_REQUESTS), f"/en/{SIGN_SLUG}/sign/"],
+        concurrency=PIECE_CONCURRENCY,
+        seconds=seconds,
+    )
+    sign["emails_per_s"] = round((tasks_done(conn) - done) / seconds, 1)
+    settle(server)
+    result = {"sign": sign}
+    if pages:
+        result["page"] = run_wrk(
+            f"{server.url}{READS['page']}",
+            script=GET_SCRIPT,
+            script_args=[str(MAX_REQUESTS)],
+            concurrency=PIECE_CONCURRENCY,
+            seconds=seconds,
+        )
+        settle(server)
+    return result
+
+
+def pause_worker(server: Server, *, paused: bool) -> None:
+    """Stop (SIGSTOP) or continue the server's task worker: the idle server's worker must not
+    work off its backlog while the other server is measured."""
+    if worker := server.task_worker():
+        os.kill(worker, signal.SIGSTOP if paused else signal.SIGCONT)
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values):.2f}–{max(values):.2f}"
+
+
+def measure_piece(piece: str, urls: dict[str, str]) -> dict:
+    """PAIRS pairs of rounds, one with ``piece`` on and one with it off, on two servers started
+    side by side (each with its own database and task worker, warmed up alike); the order
+    within a pair alternates (on-off, off-on, …) so that a drift of the machine cancels."""
+    pages = piece in PAGE_PIECES
+    servers: dict[str, Server] = {}
+    rounds: dict[str, list[dict]] = {"on": [], "off": []}
+    try:
+        conns = {}
+        for state in ("on", "off"):
+            taken = tuple(server.port for server in servers.values())
+            env = piece_env(None if state == "on" else piece)
+            servers[state] = Server(database=urls[state], env=env, port=free_port(taken=taken))
+        for server in servers.values():
+            server.start()  # one at a time: both collect static files into the same folder
+        for state, server in servers.items():
+            conns[state] = connect(urls[state])
+            reset(conns[state], keep_seed=False)
+            piece_round(server, conns[state], pages=pages, seconds=WARMUP_SECONDS)
+            pause_worker(server, paused=True)
+        for number in range(PAIRS):
+            order = ("on", "off") if number % 2 == 0 else ("off", "on")
+            for state in order:
+                pause_worker(servers[state], paused=False)
+                result = piece_round(servers[state], conns[state], pages=pages, seconds=SECONDS)
+                pause_worker(servers[state], paused=True)
+                rounds[state].append(result)
+                line = "  ".join(
+                    f"{kind} {r['rps']:>7.1f}/s p99 {r['p99_ms']:>6.1f} ms"
+                    f" errors {r['status_errors'] + r['socket_errors']}"
+                    + (f" emails {r['emails_per_s']:.0f}/s" if kind == "sign" else "")
+                    for kind, r in result.items()
+                )
+                print(f"  {piece:<16} pair {number + 1} {state:<3}  {line}", flush=True)
+        for conn in conns.values():
+            conn.close()
+    finally:
+        for server in servers.values():
+            pause_worker(server, paused=False)
+            server.stop()
+    summary = {"piece": piece, "rounds": rounds}
+    for kind in ("sign", "page") if pages else ("sign",):
+        on = [r[kind] for r in rounds["on"]]
+        off = [r[kind] for r in rounds["off"]]
+        rate_ratios = [a["rps"] / b["rps"] for a, b in zip(on, off, strict=True)]
+        p99_ratios = [a["p99_ms"] / b["p99_ms"] for a, b in zip(on, off, strict=True)]
+        cpu_on = [sum(r["cpu_ms"].values()) for r in on]
+        cpu_off = [sum(r["cpu_ms"].values()) for r in off]
+        summary[kind] = {
+            "on_rps": statistics.median(r["rps"] for r in on),
+            "off_rps": statistics.median(r["rps"] for r in off),
+            "rate_ratio": statistics.median(rate_ratios),
+            "rate_ratios": rate_ratios,
+            "on_p99_ms": statistics.median(r["p99_ms"] for r in on),
+            "off_p99_ms": statistics.median(r["p99_ms"] for r in off),
+            "p99_ratio": statistics.median(p99_ratios),
+            "p99_ratios": p99_ratios,
+            "cpu_ratio": statistics.median(b / a for a, b in zip(cpu_on, cpu_off, strict=True)),
+            "on_emails": statistics.median(r.get("emails_per_s", 0) for r in on),
+            "off_emails": statistics.median(r.get("emails_per_s", 0) for r in off),
+        }
+    return summary
+
+
+def machinery_table(summaries: list[dict]) -> list[str]:
+    """The markdown table: each piece, on against off. Ratios are on/off per pair (rate: above
+    1 means the piece makes it faster; p99: below 1 means it shortens the tail; CPU: off's CPU
+    per answer over on's), their median over the pairs and their spread (min–max)."""
+    lines = [
+        "| piece | measure | on | off | on/off (median of pairs) | spread | p99 ms on / off |"
+        " p99 on/off (spread) | CPU per answer off/on | emails sent /s on / off |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in summaries:
+        for kind in ("sign", "page"):
+            if kind not in s:
+                continue
+            m = s[kind]
+            lines.append(
+                f"| {s['piece']} | {kind} /s | {m['on_rps']:,.0f} | {m['off_rps']:,.0f} |"
+                f" **{m['rate_ratio']:.3f}** | {spread(m['rate_ratios'])} |"
+                f" {m['on_p99_ms']:.1f} / {m['off_p99_ms']:.1f} |"
+                f" {m['p99_ratio']:.2f} ({spread(m['p99_ratios'])}) | {m['cpu_ratio']:.2f} |"
+                f" {m['on_emails']:.0f} / {m['off_emails']:.0f} |"
+            )
+    return lines
+
+
+def main_machinery() -> int:
+    """Each performance piece on against off, in paired rounds within one run."""
+    require_wrk()
+    print(f"Machine: {machine_description()}", flush=True)
+    urls = {state: database_url(f"bench_machinery_{state}") for state in ("on", "off")}
+    setup_django(urls["on"])
+    from bench.settings import PIECES
+
+    chosen = [p for p in os.environ.get("BENCH_PIECES", ",".join(PIECES)).split(",") if p]
+    print(
+        f"Pieces: {', '.join(chosen)}; {PAIRS} pairs of {SECONDS}s runs at c={PIECE_CONCURRENCY}",
+        flush=True,
+    )
+    summaries = []
+    for piece in chosen:
+        print(f"\n{piece}: off means {PIECES[piece]}", flush=True)
+        summaries.append(measure_piece(piece, urls))
+    print("\nSummary (on/off: rate above 1 = the piece helps; p99 below 1 = it helps)", flush=True)
+    table = machinery_table(summaries)
+    for line in table:
+        print(line, flush=True)
+    out = os.environ.get("BENCH_REPORT")
+    if out:
+        with open(out, "w") as handle:
+            json.dump(
+                {"machine": machine_description(), "pieces": summaries, "table": table},
+                handle,
+                indent=2,
+                default=str,
+            )
+    return 0
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    import sys
+
+    raise SystemExit(main_machinery() if sys.argv[1:] == ["machinery"] else main())

@@ -155,12 +155,12 @@ def database(url: str) -> dict:
     return config
 
 
-# The task worker waits before each claim while CPU pressure (Linux PSI, "some") is above
-# this percentage, so that signing gets the CPUs in a surge (0 turns it off).
-WORKER_YIELD_PRESSURE = float(os.environ.get("WORKER_YIELD_PRESSURE", "50"))
-
 # A connection that answered a request less than this many seconds ago is not health-checked.
 HEALTH_CHECK_IDLE_SECONDS = float(os.environ.get("DB_HEALTH_CHECK_IDLE_SECONDS", "1"))
+
+# Benchmark only: performance pieces turned off to measure what each is worth. Always empty
+# here; bench/settings.py fills it from BENCH_DISABLE (see docs/BENCHMARKS.md, "Machinery").
+BENCH_DISABLED: frozenset[str] = frozenset()
 
 
 DATABASES = {"default": database(os.environ["DATABASE_URL"])}

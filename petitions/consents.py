@@ -58,14 +58,7 @@ def consent_text_id(*, kind: str, language: str, text: str) -> int:
 
 def shown_consent_ids(campaign, language: str, *, updates: bool) -> list[int]:
     """The stored texts of the consents a signer gave on the sign form: privacy, and updates
-    when ticked. Remembered per campaign object, whose texts do not change."""
-    remembered = campaign.__dict__.setdefault("_shown_consent_ids", {})
-    if (language, updates) not in remembered:
-        remembered[language, updates] = _shown_consent_ids(campaign, language, updates=updates)
-    return remembered[language, updates]
-
-
-def _shown_consent_ids(campaign, language: str, *, updates: bool) -> list[int]:
+    when ticked."""
     with translation.override(language):
         text = privacy_consent_text(campaign)
     ids = [consent_text_id(kind="privacy", language=language, text=text)]

@@ -19,19 +19,12 @@ def published_translations(campaign: Campaign) -> dict[str, CampaignTranslation]
     workspace) and a native speaker reviewed it, or before that when the campaign publishes
     unreviewed translations (with a notice on the page).
     """
-    # Indexed once per prefetched campaign (the sign path asks on every signature); as stale
-    # as the prefetched rows themselves, no more.
-    rows = campaign.__dict__.get("_published_translations")
-    if rows is None:
-        rows = {
-            t.language: t
-            for t in campaign.translations.all()
-            if t.language == campaign.primary_language
-            or (t.is_published and (not t.needs_review or campaign.publish_unreviewed))
-        }
-        if "translations" in getattr(campaign, "_prefetched_objects_cache", {}):
-            campaign.__dict__["_published_translations"] = rows
-    return rows
+    return {
+        t.language: t
+        for t in campaign.translations.all()
+        if t.language == campaign.primary_language
+        or (t.is_published and (not t.needs_review or campaign.publish_unreviewed))
+    }
 
 
 def language_chain(language: str, offered) -> list[str]:

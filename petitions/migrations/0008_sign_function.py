@@ -3,20 +3,16 @@
 The function's statements are planned once per database session (PL/pgSQL keeps their
 plans), where the same SQL sent as text was parsed and planned for every signature; see
 petitions/signing/service.py. Changing the signature or consent columns means replacing this
-function in a new migration.
+function in a new migration. The parameter list is defined once, in petitions/signing/procedure.py.
 """
 
 from django.db import migrations
 
-CREATE = """
+from petitions.signing.procedure import SIGN_PARAMETERS, declaration, types
+
+CREATE = f"""
 CREATE OR REPLACE FUNCTION petitions_sign(
-    p_public_id uuid, p_petition_id bigint, p_name text, p_email text, p_email_key text,
-    p_country text, p_region text, p_postal_code text, p_locale text, p_now timestamptz,
-    p_updates_opt_in boolean, p_partner_id bigint, p_source text, p_ref text, p_ip_hash text,
-    p_widget_id bigint, p_embed_origin text, p_embed_origin_registered boolean,
-    p_partner_opt_in boolean, p_held_reason text, p_text_ids bigint[],
-    p_consent_partner_ids bigint[], p_task_id uuid, p_task_path text, p_task_priority integer,
-    p_task_queue text, p_task_backend text, p_task_run_after timestamptz
+    {declaration(SIGN_PARAMETERS)}
 ) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -54,13 +50,7 @@ END;
 $$;
 """
 
-DROP = """
-DROP FUNCTION IF EXISTS petitions_sign(
-    uuid, bigint, text, text, text, text, text, text, text, timestamptz, boolean, bigint, text,
-    text, text, bigint, text, boolean, boolean, text, bigint[], bigint[], uuid, text, integer,
-    text, text, timestamptz
-);
-"""
+DROP = f"DROP FUNCTION IF EXISTS petitions_sign({types(SIGN_PARAMETERS)});"
 
 
 class Migration(migrations.Migration):

@@ -15,17 +15,17 @@ first limit over its count, in the order given.
 
 from django.db import migrations
 
-CREATE = """
+from petitions.signing.procedure import (
+    COUNTED_PARAMETERS,
+    SIGN_PARAMETERS,
+    declaration,
+    passed_on,
+    types,
+)
+
+CREATE = f"""
 CREATE PROCEDURE petitions_sign_counted(
-    p_public_id uuid, p_petition_id bigint, p_name text, p_email text, p_email_key text,
-    p_country text, p_region text, p_postal_code text, p_locale text, p_now timestamptz,
-    p_updates_opt_in boolean, p_partner_id bigint, p_source text, p_ref text, p_ip_hash text,
-    p_widget_id bigint, p_embed_origin text, p_embed_origin_registered boolean,
-    p_partner_opt_in boolean, p_held_reason text, p_text_ids bigint[],
-    p_consent_partner_ids bigint[], p_task_id uuid, p_task_path text, p_task_priority integer,
-    p_task_queue text, p_task_backend text, p_task_run_after timestamptz,
-    p_rate_keys text[], p_rate_expires timestamptz[], p_rate_limits integer[],
-    p_rate_reasons text[], p_commit_counters boolean,
+    {declaration(COUNTED_PARAMETERS)},
     INOUT p_signature_id bigint DEFAULT NULL
 )
 LANGUAGE plpgsql AS $$
@@ -58,29 +58,12 @@ BEGIN
         COMMIT;
     END IF;
     p_signature_id := petitions_sign(
-        p_public_id => p_public_id, p_petition_id => p_petition_id, p_name => p_name,
-        p_email => p_email, p_email_key => p_email_key, p_country => p_country,
-        p_region => p_region, p_postal_code => p_postal_code, p_locale => p_locale,
-        p_now => p_now, p_updates_opt_in => p_updates_opt_in, p_partner_id => p_partner_id,
-        p_source => p_source, p_ref => p_ref, p_ip_hash => p_ip_hash,
-        p_widget_id => p_widget_id, p_embed_origin => p_embed_origin,
-        p_embed_origin_registered => p_embed_origin_registered,
-        p_partner_opt_in => p_partner_opt_in, p_held_reason => reason,
-        p_text_ids => p_text_ids, p_consent_partner_ids => p_consent_partner_ids,
-        p_task_id => p_task_id, p_task_path => p_task_path,
-        p_task_priority => p_task_priority, p_task_queue => p_task_queue,
-        p_task_backend => p_task_backend, p_task_run_after => p_task_run_after);
+        {passed_on(SIGN_PARAMETERS, held_reason="reason")});
 END;
 $$;
 """
 
-DROP = """
-DROP PROCEDURE IF EXISTS petitions_sign_counted(
-    uuid, bigint, text, text, text, text, text, text, text, timestamptz, boolean, bigint, text,
-    text, text, bigint, text, boolean, boolean, text, bigint[], bigint[], uuid, text, integer,
-    text, text, timestamptz, text[], timestamptz[], integer[], text[], boolean, bigint
-);
-"""
+DROP = f"DROP PROCEDURE IF EXISTS petitions_sign_counted({types(COUNTED_PARAMETERS)}, bigint);"
 
 
 class Migration(migrations.Migration):

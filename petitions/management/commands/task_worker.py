@@ -1,30 +1,11 @@
-"""``manage.py task_worker``: django-tasks-db's ``db_worker``, made for a surge's backlog.
+"""``manage.py task_worker``: the task worker, django-tasks-db's ``db_worker`` as it ships.
 
-It takes the same options as ``db_worker``; see petitions/queue/claims.py for what differs.
+It takes the same options as ``db_worker``. Under the project's own name so that the launcher,
+the systemd unit and the benchmarks need not change when the worker does.
 """
 
-from django.db import connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
-
-from petitions.queue.claims import (
-    commit_task_bookkeeping_without_waiting,
-    plan_claims_on_the_index,
-    yield_to_busy_cpus,
-)
 
 
 class Command(DbWorkerCommand):
-    help = (
-        DbWorkerCommand.help + " Task claims use the queue's index however long the queue, and"
-        " a task's claim and status commit without waiting for the disk, and while the CPUs are"
-        " saturated the worker waits before each claim."
-    )
-
-    def handle(self, *args, **options):
-        connection = connections["default"]
-        with (
-            connection.execute_wrapper(yield_to_busy_cpus),
-            connection.execute_wrapper(commit_task_bookkeeping_without_waiting),
-            connection.execute_wrapper(plan_claims_on_the_index),
-        ):
-            return super().handle(*args, **options)
+    pass
