@@ -102,6 +102,7 @@ def members_context(request: HttpRequest, campaign, invite_form: InviteForm) -> 
         "roles": Role.choices,
         "tab": "members",
         "tabs": tabs(campaign, request.campaign_role, "members"),
+        "owner_tabs": owner_tabs(campaign, request.campaign_role, "members"),
     }
 
 
@@ -210,22 +211,29 @@ def has_petition(campaign) -> bool:
 
 def tabs(campaign, role: str, current: str) -> list[dict]:
     """The campaign's organizer pages this role may open (a draft without a petition has
-    only the workspace and its members)."""
-    petition_pages = [
+    no figures yet: only its members)."""
+    items = [
         ("dashboard", _("Dashboard"), Role.VIEWER),
         ("signers", _("Recent signers"), Role.ORGANIZER),
         ("exports", _("Exports"), Role.VIEWER),
         ("packages", _("Delivery packages"), Role.ORGANIZER),
-    ]
-    items = [
-        *(petition_pages if has_petition(campaign) else []),
-        ("setup", _("Workspace"), Role.OWNER),
-        ("controls", _("Controls"), Role.OWNER),
         ("members", _("Members"), Role.OWNER),
         ("audit", _("Audit log"), Role.OWNER),
     ]
     if not has_petition(campaign):
-        items = [item for item in items if item[0] in ("setup", "members")]
+        items = [item for item in items if item[0] == "members"]
+    return tab_links(campaign, role, current, items)
+
+
+def owner_tabs(campaign, role: str, current: str) -> list[dict]:
+    """The owner's workspace pages, shown after the tabs: building the campaign, its controls."""
+    items = [("setup", _("Workspace"), Role.OWNER)]
+    if has_petition(campaign):
+        items.append(("controls", _("Controls"), Role.OWNER))
+    return tab_links(campaign, role, current, items)
+
+
+def tab_links(campaign, role: str, current: str, items) -> list[dict]:
     return [
         {
             "url": reverse(f"organize:{name}", kwargs={"slug": campaign.slug}),

@@ -29,7 +29,7 @@ from django_countries import countries
 
 from campaign.campaigns.access import role_satisfies
 from campaign.campaigns.models import RegionKind, Role
-from campaign.organize.campaigns import campaign_title, has_petition, private_view, tabs
+from campaign.organize.campaigns import campaign_title, has_petition, owner_tabs, private_view, tabs
 from campaign.web.access import has_recent_mfa, recent_mfa_required, require_role
 from petitions.models import AuditEvent, DeliveryPackage, Signature
 from petitions.regions import BRAZILIAN_STATES
@@ -61,6 +61,7 @@ def page_context(request: HttpRequest, tab: str) -> dict:
         "title": campaign_title(campaign),
         "role": request.campaign_role,
         "tabs": tabs(campaign, request.campaign_role, tab),
+        "owner_tabs": owner_tabs(campaign, request.campaign_role, tab),
     }
 
 

@@ -26,6 +26,7 @@ from campaign.organize.campaigns import (
     campaign_title,
     has_petition,
     organizer_login_required,
+    owner_tabs,
     private_view,
     tabs,
 )
@@ -47,7 +48,27 @@ def workspace_context(request: HttpRequest, tab: str) -> dict:
         "title": campaign_title(campaign),
         "role": request.campaign_role,
         "tabs": tabs(campaign, request.campaign_role, tab),
+        "owner_tabs": owner_tabs(campaign, request.campaign_role, tab),
     }
+
+
+def region_kind_choices() -> list[tuple[str, str]]:
+    """The region kinds in the interface language."""
+    names = {RegionKind.COUNTRY: _("Country"), RegionKind.BR_STATE: _("Brazilian state")}
+    return [(value, names.get(value, label)) for value, label in RegionKind.choices]
+
+
+def held_reason_label(reason: str) -> str:
+    """Why a signature is held, in the interface language."""
+    names = {
+        HeldReason.HONEYPOT: _("Honeypot field filled"),
+        HeldReason.TOO_FAST: _("Form sent too fast"),
+        HeldReason.DISPOSABLE: _("Disposable email domain"),
+        HeldReason.RATE_IP: _("Too many signatures from one address"),
+        HeldReason.RATE_DOMAIN: _("Too many signatures from one email domain"),
+        HeldReason.RATE_PETITION: _("Petition-wide surge limit"),
+    }
+    return names.get(reason, reason)
 
 
 class NewCampaignForm(forms.Form):
@@ -60,9 +81,11 @@ class NewCampaignForm(forms.Form):
     primary_language = forms.ChoiceField(
         label=gettext_lazy("Primary language"), choices=settings.LANGUAGES
     )
-    region_kind = forms.ChoiceField(
-        label=gettext_lazy("Signers give their"), choices=RegionKind.choices
-    )
+    region_kind = forms.ChoiceField(label=gettext_lazy("Where signers live"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_kind"].choices = region_kind_choices()
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()
@@ -139,7 +162,7 @@ class ContentForm(forms.ModelForm):
             "title": gettext_lazy("Title"),
             "lead": gettext_lazy("Lead"),
             "ask": gettext_lazy("What we ask"),
-            "addressee": gettext_lazy("Addressed to"),
+            "addressee": gettext_lazy("Addressed to:"),
             "why": gettext_lazy("Why it matters"),
             "petition_text": gettext_lazy("The petition"),
             "share_text": gettext_lazy("Share text"),
@@ -147,7 +170,6 @@ class ContentForm(forms.ModelForm):
             "privacy_notice": gettext_lazy("Privacy notice"),
         }
         help_texts = {
-            "lead": gettext_lazy("One or two sentences under the title."),
             "why": gettext_lazy("Separate paragraphs with an empty line."),
             "petition_text": gettext_lazy("Separate paragraphs with an empty line."),
             "privacy_notice": gettext_lazy("{contact_email} is replaced by the contact address."),
@@ -178,15 +200,17 @@ def content(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 class PetitionForm(forms.Form):
-    goal = forms.IntegerField(label=gettext_lazy("Goal (signatures)"), min_value=1)
+    goal = forms.IntegerField(label=gettext_lazy("Goal"), min_value=1)
     closes_on = forms.DateField(
-        label=gettext_lazy("Deadline (optional)"),
+        label=gettext_lazy("Deadline"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    region_kind = forms.ChoiceField(
-        label=gettext_lazy("Signers give their"), choices=RegionKind.choices
-    )
+    region_kind = forms.ChoiceField(label=gettext_lazy("Where signers live"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_kind"].choices = region_kind_choices()
 
 
 @private_view
@@ -249,7 +273,7 @@ def owner_controls(request: HttpRequest, slug: str) -> HttpResponse:
     context = workspace_context(request, "controls")
     context.update(
         {
-            "held": [{"signature": s, "reason": HeldReason(s.held_reason).label} for s in held],
+            "held": [{"signature": s, "reason": held_reason_label(s.held_reason)} for s in held],
         }
     )
     return render(request, "organize/controls.html", context)
