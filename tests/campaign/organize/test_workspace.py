@@ -43,7 +43,12 @@ def owner_client(client, owner):
 def create_draft(client) -> Campaign:
     response = client.post(
         "/organize/new/",
-        {"hashtag": "#CleanAirNow", "slug": NEW, "primary_language": "en", "region_kind": "country"},
+        {
+            "hashtag": "#CleanAirNow",
+            "slug": NEW,
+            "primary_language": "en",
+            "region_kind": "country",
+        },
     )
     assert response.status_code == 302, response.content
     assert response["Location"] == f"/organize/{NEW}/content/"
@@ -102,7 +107,12 @@ def test_draft_to_published(owner_client, owner, client):
     assert client.get(f"/api/v1/petitions/{NEW}").status_code == 200
     assert f"/en/{NEW}/" in client.get("/en/").content.decode()
     actions = set(AuditEvent.objects.filter(user=owner).values_list("action", flat=True))
-    assert {"campaign_create", "campaign_content", "petition_settings", "campaign_publish"} <= actions
+    assert {
+        "campaign_create",
+        "campaign_content",
+        "petition_settings",
+        "campaign_publish",
+    } <= actions
 
 
 def test_published_campaign_without_petition_answers_404(client, campaigns):
