@@ -169,7 +169,10 @@ class ContentForm(forms.ModelForm):
             "coalition_intro": gettext_lazy("Coalition introduction"),
             "privacy_notice": gettext_lazy("Privacy notice"),
         }
+        # The model's help texts are for the admin (English); these are the interface's.
         help_texts = {
+            "lead": "",
+            "ask": "",
             "why": gettext_lazy("Separate paragraphs with an empty line."),
             "petition_text": gettext_lazy("Separate paragraphs with an empty line."),
             "privacy_notice": gettext_lazy("{contact_email} is replaced by the contact address."),
@@ -251,6 +254,9 @@ def petition_settings(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @require_role(Role.OWNER)
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Please tick the box to confirm."))
+        return redirect("organize:setup", slug=slug)
     try:
         workspace.publish_campaign(campaign=request.campaign, by=request.user)
     except workspace.NotReadyError:
