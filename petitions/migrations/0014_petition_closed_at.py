@@ -4,20 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('petitions', '0013_drop_used_form_nonce'),
+        ("petitions", "0013_drop_used_form_nonce"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='petition',
-            name='closed_at',
-            field=models.DateTimeField(blank=True, help_text='When an owner closed the petition: signing stops for good (pausing can be undone, closing cannot).', null=True),
+            model_name="petition",
+            name="closed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When an owner closed the petition: signing stops for good (pausing can be undone, closing cannot).",
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='petition',
-            name='closes_at',
-            field=models.DateTimeField(blank=True, help_text='The deadline for signatures shown on the page.', null=True),
+            model_name="petition",
+            name="closes_at",
+            field=models.DateTimeField(
+                blank=True, help_text="The deadline for signatures shown on the page.", null=True
+            ),
         ),
     ]

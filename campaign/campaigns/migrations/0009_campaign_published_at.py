@@ -10,16 +10,19 @@ def publish_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign', '0008_encrypt_mfa_secrets'),
+        ("campaign", "0008_encrypt_mfa_secrets"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='published_at',
-            field=models.DateTimeField(blank=True, help_text='When the owner published it; until then nothing of it is public.', null=True),
+            model_name="campaign",
+            name="published_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the owner published it; until then nothing of it is public.",
+                null=True,
+            ),
         ),
         migrations.RunPython(publish_existing, migrations.RunPython.noop),
     ]
