@@ -31,6 +31,7 @@ def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
     Side effects: rows for the campaign, its petition, translations, coalition partners and,
     with ``demo_partner``, the demo partner with its widget whose key is ``demo-<slug>``
     (guessable, so only where asked for: ``make run``, ``seed_campaigns --demo-partner``).
+    The launch campaigns are published when seeded (``Campaign.published_at``).
     A translation still holding the texts it was last seeded with takes the file's new texts
     (and needs review again).
     """

@@ -131,7 +131,10 @@ def steps(campaign: Campaign) -> list[dict]:
         },
         {
             "label": _("Preview"),
-            "url": reverse("campaign_preview", kwargs={"slug": slug}),
+            # The page needs content and a petition before it can be shown.
+            "url": reverse("campaign_preview", kwargs={"slug": slug})
+            if all(ready.values())
+            else "",
             "done": None,
         },
     ]
@@ -275,7 +278,8 @@ def owner_controls(request: HttpRequest, slug: str) -> HttpResponse:
     if petition is None:
         return redirect("organize:setup", slug=slug)
     held = controls.held_signatures(petition=petition)
-    record_audit(user=request.user, action="view_held", petition=petition, rows=len(held))
+    if held:
+        record_audit(user=request.user, action="view_held", petition=petition, rows=len(held))
     context = workspace_context(request, "controls")
     context.update(
         {
