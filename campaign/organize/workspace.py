@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -100,7 +100,8 @@ def new_campaign(request: HttpRequest) -> HttpResponse:
     """A superuser or an owner of a campaign starts a new, unpublished one and owns it."""
     if not workspace.may_create_campaigns(request.user):
         raise PermissionDenied
-    form = NewCampaignForm(request.POST or None, initial={"region_kind": RegionKind.COUNTRY})
+    initial = {"region_kind": RegionKind.COUNTRY, "primary_language": translation.get_language()}
+    form = NewCampaignForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         campaign = workspace.create_campaign(**form.cleaned_data, by=request.user)
         messages.success(request, _("The draft was created. Nothing of it is public yet."))
