@@ -43,6 +43,8 @@ urlpatterns = [
         name="sitemap",
     ),
     path("accounts/", include("allauth.urls")),
+    # The owner's preview of a campaign page (published or not), beside the organizer area.
+    path("organize/<slug:slug>/preview/", views.campaign_preview, name="campaign_preview"),
     path("organize/", include("campaign.organize.urls")),
     # The EMAIL_ESP's tracking webhook only (bounces, complaints; none without an ESP):
     # basic auth with ANYMAIL_WEBHOOK_SECRET, 400 for what it cannot parse.

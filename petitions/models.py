@@ -20,7 +20,15 @@ class Petition(models.Model):
     goal = models.PositiveIntegerField()
     is_open = models.BooleanField(default=True, help_text="Untick to pause signing.")
     created_at = models.DateTimeField(auto_now_add=True)
-    closes_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="The deadline for signatures shown on the page."
+    )
+    closed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When an owner closed the petition: signing stops for good (pausing can be "
+        "undone, closing cannot).",
+    )
     delivered_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -44,6 +52,11 @@ class Petition(models.Model):
     @property
     def slug(self) -> str:
         return self.campaign.slug
+
+    @property
+    def accepts_signatures(self) -> bool:
+        """Open for signing: neither paused nor closed."""
+        return self.is_open and self.closed_at is None
 
 
 class Widget(models.Model):

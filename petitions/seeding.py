@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from campaign.campaigns.models import Campaign, CampaignTranslation, Partner
 from campaign.campaigns.translations import field_hashes, source_hash, translation_hash
@@ -29,6 +30,7 @@ def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
     Side effects: rows for the campaign, its petition, translations, coalition partners and,
     with ``demo_partner``, the demo partner with its widget whose key is ``demo-<slug>``
     (guessable, so only where asked for: ``make run``, ``seed_campaigns --demo-partner``).
+    The launch campaigns are published when seeded (``Campaign.published_at``).
     A translation still holding the texts it was last seeded with takes the file's new texts
     (and needs review again).
     """
@@ -68,6 +70,10 @@ def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
         petition, _ = Petition.objects.get_or_create(
             campaign=campaign, defaults={"goal": data["goal"]}
         )
+        if campaign.published_at is None:
+            # The launch campaigns are public once seeded (their rows come first, above).
+            campaign.published_at = timezone.now()
+            campaign.save(update_fields=["published_at"])
         for language, defaults in texts.items():
             is_primary = language == primary_language
             translation, created = CampaignTranslation.objects.get_or_create(

@@ -70,8 +70,12 @@ def is_unreviewed(campaign: Campaign, content: CampaignTranslation) -> bool:
 _recent_campaigns: dict[str, tuple[float, Campaign]] = {}
 
 
-def get_campaign(slug: str, *, recent: bool = False) -> Campaign:
-    """The campaign with its petition and translations, or 404.
+def get_campaign(slug: str, *, recent: bool = False, drafts: bool = False) -> Campaign:
+    """The published campaign with its petition and translations, or 404.
+
+    A campaign not yet published, or without its petition or primary-language text, answers
+    404 (``Campaign.objects.public()``); ``drafts`` finds it anyway, for the owner's preview,
+    and still 404s without a petition or primary text.
 
     With ``recent``, a copy up to CAMPAIGN_CACHE_SECONDS old may be returned from this
     process's memory: the sign POST and the confirmation email are a surge's hot paths and
@@ -83,11 +87,9 @@ def get_campaign(slug: str, *, recent: bool = False) -> Campaign:
         hit = _recent_campaigns.get(slug)
         if hit is not None and hit[0] > time.monotonic():
             return hit[1]
+    found = Campaign.objects.complete() if drafts else Campaign.objects.public()
     campaign = (
-        Campaign.objects.select_related("petition")
-        .prefetch_related("translations")
-        .filter(slug=slug)
-        .first()
+        found.select_related("petition").prefetch_related("translations").filter(slug=slug).first()
     )
     if campaign is None:
         raise Http404

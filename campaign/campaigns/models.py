@@ -47,6 +47,23 @@ class RegionKind(models.TextChoices):
     SUBDIVISION = "subdivision", _("Region of one country")
 
 
+class CampaignQuerySet(models.QuerySet):
+    def complete(self) -> CampaignQuerySet:
+        """Campaigns whose page can be shown: with a petition and primary-language content."""
+        primary_content = CampaignTranslation.objects.filter(
+            campaign=models.OuterRef("pk"), language=models.OuterRef("primary_language")
+        )
+        return self.filter(models.Exists(primary_content), petition__isnull=False)
+
+    def public(self) -> CampaignQuerySet:
+        """Campaigns the public may see: complete and published.
+
+        A draft, or a campaign that lost its petition or primary text, is in no list and its
+        pages answer 404.
+        """
+        return self.complete().filter(published_at__isnull=False)
+
+
 class Campaign(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     hashtag = models.CharField(max_length=64)
@@ -73,6 +90,13 @@ class Campaign(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the owner published it; until then nothing of it is public.",
+    )
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "slug"]

@@ -33,6 +33,15 @@ def format_number(value: int | float, language: str | None = None) -> str:
     return babel_numbers.format_decimal(value, locale=babel_locale(language))
 
 
+def format_compact(value: int | float, language: str | None = None) -> str:
+    """A large number in the language's short form, for tight spaces: 12K / 12 Tsd. / 1,2 M."""
+    compact = babel_numbers.format_compact_decimal(
+        value, locale=babel_locale(language), fraction_digits=1
+    )
+    # Some languages have no short form for thousands (de: 12345): group the digits then.
+    return format_number(value, language) if compact.isdigit() else compact
+
+
 def format_percent(
     value: float | Decimal, language: str | None = None, *, decimals: int = 1
 ) -> str:

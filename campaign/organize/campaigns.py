@@ -10,6 +10,7 @@ from functools import wraps
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +36,7 @@ from campaign.web.accounts import (
     login_and_totp_required,
 )
 from campaign.web.http import private
+from petitions.workspace import may_create_campaigns
 
 
 def organizer_login_required(view):
@@ -51,7 +53,11 @@ def private_view(view):
 
 
 def campaign_title(campaign) -> str:
-    return campaign_translation(campaign, translation.get_language()).title
+    """The campaign's title in the visitor's language; the hashtag while a draft has no text."""
+    try:
+        return campaign_translation(campaign, translation.get_language()).title
+    except KeyError:
+        return campaign.hashtag
 
 
 @organizer_login_required
@@ -63,15 +69,22 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         .order_by("campaign__created_at")
     )
     rows = [
-        {"campaign": m.campaign, "title": campaign_title(m.campaign), "role": m.get_role_display()}
+        {
+            "campaign": m.campaign,
+            "title": campaign_title(m.campaign),
+            "role": m.get_role_display(),
+            "is_owner": m.role == Role.OWNER,
+        }
         for m in memberships
     ]
-    return render(request, "organize/campaigns.html", {"rows": rows})
+    context = {"rows": rows, "may_create": may_create_campaigns(request.user)}
+    return render(request, "organize/campaigns.html", context)
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Email address"))
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    # Least privilege: an invitation makes a viewer unless the owner chooses more.
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices, initial=Role.VIEWER)
 
 
 class RoleForm(forms.Form):
@@ -88,6 +101,8 @@ def members_context(request: HttpRequest, campaign, invite_form: InviteForm) -> 
         "invite_form": invite_form,
         "roles": Role.choices,
         "tab": "members",
+        "tabs": tabs(campaign, request.campaign_role, "members"),
+        "owner_tabs": owner_tabs(campaign, request.campaign_role, "members"),
     }
 
 
@@ -186,8 +201,17 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "organize/invitation.html", context)
 
 
+def has_petition(campaign) -> bool:
+    try:
+        campaign.petition  # noqa: B018 (the reverse one-to-one raises when there is none)
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
 def tabs(campaign, role: str, current: str) -> list[dict]:
-    """The campaign's organizer pages this role may open."""
+    """The campaign's organizer pages this role may open (a draft without a petition has
+    no figures yet: only its members)."""
     items = [
         ("dashboard", _("Dashboard"), Role.VIEWER),
         ("signers", _("Recent signers"), Role.ORGANIZER),
@@ -196,6 +220,20 @@ def tabs(campaign, role: str, current: str) -> list[dict]:
         ("members", _("Members"), Role.OWNER),
         ("audit", _("Audit log"), Role.OWNER),
     ]
+    if not has_petition(campaign):
+        items = [item for item in items if item[0] == "members"]
+    return tab_links(campaign, role, current, items)
+
+
+def owner_tabs(campaign, role: str, current: str) -> list[dict]:
+    """The owner's workspace pages, shown after the tabs: building the campaign, its controls."""
+    items = [("setup", _("Workspace"), Role.OWNER)]
+    if has_petition(campaign):
+        items.append(("controls", _("Controls"), Role.OWNER))
+    return tab_links(campaign, role, current, items)
+
+
+def tab_links(campaign, role: str, current: str, items) -> list[dict]:
     return [
         {
             "url": reverse(f"organize:{name}", kwargs={"slug": campaign.slug}),

@@ -8,6 +8,7 @@ TOTP check within EXPORT_MFA_MAX_AGE seconds.
 from __future__ import annotations
 
 import os
+from functools import wraps
 
 from allauth.account.internal.flows.reauthentication import suspend_request
 from django.conf import settings
@@ -29,7 +30,7 @@ from django_countries import countries
 from campaign.campaigns.access import role_satisfies
 from campaign.campaigns.models import Role
 from campaign.core.subdivisions import subdivision_names
-from campaign.organize.campaigns import campaign_title, private_view, tabs
+from campaign.organize.campaigns import campaign_title, has_petition, owner_tabs, private_view, tabs
 from campaign.web.access import has_recent_mfa, recent_mfa_required, require_role
 from petitions.models import AuditEvent, DeliveryPackage, Signature
 from petitions.reporting import charts, delivery, exports
@@ -40,6 +41,18 @@ from petitions.reporting.package_requests import request_delivery_package
 RECENT_SIGNERS = 50
 
 
+def with_petition(view):
+    """A draft without a petition has no figures yet: its pages lead to the workspace."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+        if not has_petition(request.campaign):
+            return redirect("organize:setup", slug=slug)
+        return view(request, slug, *args, **kwargs)
+
+    return wrapper
+
+
 def page_context(request: HttpRequest, tab: str) -> dict:
     campaign = request.campaign
     return {
@@ -48,12 +61,14 @@ def page_context(request: HttpRequest, tab: str) -> dict:
         "title": campaign_title(campaign),
         "role": request.campaign_role,
         "tabs": tabs(campaign, request.campaign_role, tab),
+        "owner_tabs": owner_tabs(campaign, request.campaign_role, tab),
     }
 
 
 @private_view
 @require_safe
 @require_role(Role.VIEWER)
+@with_petition
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Counts only: no names or addresses, so every role may see it."""
     campaign = request.campaign
@@ -113,6 +128,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @private_view
 @require_safe
 @require_role(Role.ORGANIZER)
+@with_petition
 def signers(request: HttpRequest, slug: str) -> HttpResponse:
     """The latest counted signers (personal data: audited)."""
     petition = request.campaign.petition
@@ -155,6 +171,7 @@ def exporter_entries(campaign, role: str) -> list[dict]:
 @private_view
 @require_safe
 @require_role(Role.VIEWER)
+@with_petition
 def exports_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = page_context(request, "exports")
     context["exporters"] = exporter_entries(request.campaign, request.campaign_role)
@@ -173,6 +190,7 @@ def expected_rows(petition, identifier: str) -> int:
 @private_view
 @require_safe
 @require_role(Role.VIEWER)
+@with_petition
 def export_download(request: HttpRequest, slug: str, identifier: str, fmt: str) -> HttpResponse:
     exporter = exports.EXPORTERS.get(identifier)
     if exporter is None or fmt not in exporter.formats:
@@ -204,6 +222,7 @@ def package_file(package: DeliveryPackage) -> str:
 @private_view
 @require_http_methods(["GET", "HEAD", "POST"])
 @require_role(Role.ORGANIZER)
+@with_petition
 def packages(request: HttpRequest, slug: str) -> HttpResponse:
     """List delivery packages (refreshing while one is built); POST requests a new one."""
     petition = request.campaign.petition
@@ -232,6 +251,7 @@ def packages(request: HttpRequest, slug: str) -> HttpResponse:
 @private_view
 @require_safe
 @require_role(Role.ORGANIZER)
+@with_petition
 def package_status(request: HttpRequest, slug: str) -> HttpResponse:
     """The packages' progress as JSON, for anything that wants to poll instead of refreshing."""
     rows = package_rows(request.campaign.petition)
@@ -243,6 +263,7 @@ def package_status(request: HttpRequest, slug: str) -> HttpResponse:
 @private_view
 @require_safe
 @require_role(Role.ORGANIZER)
+@with_petition
 @recent_mfa_required
 def package_download(request: HttpRequest, slug: str, package_id: int) -> HttpResponse:
     petition = request.campaign.petition
@@ -268,6 +289,7 @@ def package_download(request: HttpRequest, slug: str, package_id: int) -> HttpRe
 @private_view
 @require_safe
 @require_role(Role.OWNER)
+@with_petition
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     petition = request.campaign.petition
     events = AuditEvent.objects.filter(petition=petition).order_by("-created_at", "-pk")

@@ -5,10 +5,12 @@ from django.urls import path
 from campaign.organize import campaigns as campaign_views
 from campaign.organize import reports as petition_views
 from campaign.organize import translations as translation_views
+from campaign.organize import workspace as workspace_views
 
 app_name = "organize"
 urlpatterns = [
     path("", campaign_views.campaigns, name="campaigns"),
+    path("new/", workspace_views.new_campaign, name="new_campaign"),
     path("invitations/<str:token>/", campaign_views.accept, name="accept_invitation"),
     path("<slug:slug>/", petition_views.dashboard, name="dashboard"),
     path("<slug:slug>/signers/", petition_views.signers, name="signers"),
@@ -53,4 +55,10 @@ urlpatterns = [
         translation_views.publish,
         name="translation_publish",
     ),
+    path("<slug:slug>/setup/", workspace_views.setup, name="setup"),
+    path("<slug:slug>/content/", workspace_views.content, name="content"),
+    path("<slug:slug>/petition/", workspace_views.petition_settings, name="petition"),
+    path("<slug:slug>/publish/", workspace_views.publish, name="publish"),
+    path("<slug:slug>/controls/", workspace_views.owner_controls, name="controls"),
+    path("<slug:slug>/controls/<slug:action>/", workspace_views.control, name="control"),
 ]

@@ -27,6 +27,7 @@ from campaign.campaigns.content import campaign_translation
 from campaign.campaigns.models import Campaign
 from campaign.public.pages import get_campaign
 from campaign.public.petition import (
+    FORMLESS_REFUSALS,
     REFUSAL_STATUS,
     link_attribution,
     refusal_notice,
@@ -52,7 +53,7 @@ from petitions.partners.embeds import (
 )
 from petitions.reporting.counting import petition_counts
 from petitions.signing.forms import HONEYPOT_FIELD, SignatureForm
-from petitions.signing.service import Embedding, Refusal, sign_petition
+from petitions.signing.service import Embedding, sign_petition
 from petitions.tokens import check_widget_token, make_widget_token
 
 LOADER_PATH = settings.BASE_DIR / "static" / "js" / "embed-loader.js"
@@ -67,7 +68,7 @@ def loader_source() -> bytes:
 @same_in_every_language
 def loader(request: HttpRequest, slug: str) -> HttpResponse:
     """The same few hundred bytes for every page and partner, so any CDN can cache them."""
-    if not Campaign.objects.filter(slug=slug).exists():
+    if not Campaign.objects.public().filter(slug=slug).exists():
         raise Http404
     response = HttpResponse(loader_source(), content_type="text/javascript; charset=utf-8")
     return public(response, max_age=3600)
@@ -240,7 +241,7 @@ def frame_sign(request: HttpRequest, slug: str) -> HttpResponse:
                 request,
                 campaign,
                 options,
-                form=None if outcome.refusal == Refusal.PAUSED else form,
+                form=None if outcome.refusal in FORMLESS_REFUSALS else form,
                 notice=refusal_notice(outcome.refusal, client),
                 status=REFUSAL_STATUS.get(outcome.refusal, 400),
             )

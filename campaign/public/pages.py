@@ -20,11 +20,12 @@ from campaign.campaigns.content import (
     is_unreviewed,
     offered_languages,
 )
-from campaign.campaigns.models import Campaign
+from campaign.campaigns.models import Campaign, Role
 from campaign.campaigns.share_images import image_version, share_image
 from campaign.core.links import absolute_url
+from campaign.web.access import require_role
 from campaign.web.discovery import hreflang, localized_path, og_locale
-from campaign.web.http import public, same_in_every_language, served_from_cache
+from campaign.web.http import private, public, same_in_every_language, served_from_cache
 from petitions.reporting.counting import petition_counts
 from petitions.signing.forms import HONEYPOT_FIELD, SignatureForm
 from petitions.tokens import make_form_token
@@ -124,6 +125,7 @@ def render_campaign_page(
     form: SignatureForm | None = None,
     status: int = 200,
     notice: str = "",
+    preview: bool = False,
 ) -> HttpResponse:
     petition = campaign.petition
     if form is None:
@@ -146,6 +148,7 @@ def render_campaign_page(
             "notice": notice,
             "pow_bits": settings.POW_DIFFICULTY_BITS,
             "honeypot_field": HONEYPOT_FIELD,
+            "preview": preview,
         }
     )
     return render(request, "campaign/detail.html", context, status=status)
@@ -173,7 +176,7 @@ def site_language_links(url_name: str) -> list[dict]:
 @served_from_cache
 def campaign_list(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
-    campaigns = Campaign.objects.filter(is_listed=True).prefetch_related("translations")
+    campaigns = Campaign.objects.public().filter(is_listed=True).prefetch_related("translations")
     items = [{"campaign": c, "content": campaign_translation(c, language)} for c in campaigns]
     context = {
         "items": items,
@@ -191,6 +194,19 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if response := offered_or_redirect(campaign, "campaign:detail"):
         return response
     return public(render_campaign_page(request, campaign))
+
+
+@require_safe
+@require_role(Role.OWNER)
+def campaign_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign page as the public will see it, for its owners only, published or not:
+    never cached, marked as a preview, kept out of search engines."""
+    campaign = get_campaign(slug, drafts=True)
+    language = content_language(campaign, translation.get_language())
+    with translation.override(language):
+        response = render_campaign_page(request, campaign, preview=True)
+    response["X-Robots-Tag"] = "noindex"
+    return private(response)
 
 
 @require_safe

@@ -108,6 +108,8 @@ def refusal_notice(refusal: Refusal, client: SigningClient) -> str:
     """What either sign form says above the form when the signing service refused a POST."""
     if refusal == Refusal.PAUSED:
         return _("Signing is paused for this petition.")
+    if refusal == Refusal.CLOSED:
+        return _("This petition is closed: it no longer accepts signatures.")
     if refusal == Refusal.TOKEN:
         return token_notice(client.token_problem)
     if refusal == Refusal.POW:
@@ -116,7 +118,9 @@ def refusal_notice(refusal: Refusal, client: SigningClient) -> str:
 
 
 # A paused petition is forbidden to everyone; any other refusal asks to send the form again.
-REFUSAL_STATUS = {Refusal.PAUSED: 403}
+REFUSAL_STATUS = {Refusal.PAUSED: 403, Refusal.CLOSED: 403}
+# Refusals after which the form is not shown again.
+FORMLESS_REFUSALS = (Refusal.PAUSED, Refusal.CLOSED)
 
 
 @csrf_exempt
@@ -145,7 +149,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         page = render_campaign_page(
             request,
             campaign,
-            form=None if outcome.refusal == Refusal.PAUSED else form,
+            form=None if outcome.refusal in FORMLESS_REFUSALS else form,
             status=REFUSAL_STATUS.get(outcome.refusal, 400),
             notice=refusal_notice(outcome.refusal, client),
         )
@@ -358,7 +362,7 @@ def api_petition(request: HttpRequest, slug: str) -> HttpResponse:
         "signatures": counts.total,
         "by_country": counts.by_country,
         "by_region": counts.by_region,
-        "is_open": petition.is_open,
+        "is_open": petition.accepts_signatures,
         "updated_at": counts.updated_at.isoformat() if counts.updated_at else None,
     }
     if "partner" in request.GET:

@@ -22,7 +22,10 @@ class CampaignSitemap(Sitemap):
 
     def items(self):
         return list(
-            Campaign.objects.filter(is_listed=True).prefetch_related("translations").order_by("pk")
+            Campaign.objects.public()
+            .filter(is_listed=True)
+            .prefetch_related("translations")
+            .order_by("pk")
         )
 
     def get_languages_for_item(self, item: Campaign) -> list[str]:

@@ -11,7 +11,7 @@ import datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from campaign.core.l10n import format_date, format_number
+from campaign.core.l10n import format_compact, format_date, format_number
 
 # Tile grids: (column, row) per place, roughly where it lies on the map; one square each.
 EU_TILES: dict[str, tuple[int, int]] = {
@@ -73,7 +73,7 @@ def tile_map_svg(
                 'fill="{}">{}</text>'
                 '<text x="{}" y="{}" text-anchor="middle" font-size="10" fill="{}">{}</text></g>',
                 names.get(code, code),
-                value,
+                format_number(value),
                 x,
                 y,
                 TILE,
@@ -101,11 +101,10 @@ def tile_map_svg(
 
 
 def _compact(value: int) -> str:
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:.1f}M"
+    """A tile's number in the language's short form: 9,999 / 12K / 1.2M (12 Tsd. / 1,2 Mio.)."""
     if value >= 10_000:
-        return f"{value // 1000}k"
-    return str(value)
+        return format_compact(value)
+    return format_number(value)
 
 
 def daily_series(

@@ -225,6 +225,7 @@ class Refusal(enum.Enum):
     """Why a sign POST stored nothing; each form words it on its own page."""
 
     PAUSED = "paused"  # the petition is not open for signing
+    CLOSED = "closed"  # an owner closed the petition for good
     TOKEN = "token"  # the form token is not genuine, or too old
     INVALID = "invalid"  # a field is missing or wrong
     POW = "pow"  # proof of work is required and the POST does not solve its puzzle
@@ -287,7 +288,7 @@ def sign_petition(
     informed by <partner>" box.
 
     The rules, in order, the same for both forms (docs/SECURITY.md, "Abuse rules for
-    signing"): a paused petition refuses; a form token that is not genuine or too old
+    signing"): a closed or paused petition refuses; a form token that is not genuine or too old
     refuses; invalid fields refuse; a required proof of work not solved refuses; then the
     honeypot, a disposable domain and the rate limits hold the signature (stored, answered
     alike, not counted). Side effects: those of
@@ -295,6 +296,8 @@ def sign_petition(
     confirmation email in one transaction), none when refused.
     """
     petition = campaign.petition
+    if petition.closed_at is not None:
+        return SigningOutcome(Refusal.CLOSED)
     if not petition.is_open:
         return SigningOutcome(Refusal.PAUSED)
     if client.token_problem is not None:

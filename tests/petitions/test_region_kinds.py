@@ -17,8 +17,8 @@ from petitions.privacy import privacy_notice
 from petitions.reporting.counting import petition_counts
 from petitions.reporting.dashboard import dashboard_figures
 from petitions.signing.forms import SignatureForm
-from tests.conftest import confirm_link
 from tests.campaign.organize.conftest import login, make_user
+from tests.conftest import confirm_link
 from tests.petitions.exporting import csv_rows, export_bytes
 from tests.petitions.helpers import sign
 from tests.petitions.test_delivery import build, pdftotext  # noqa: F401 -- a fixture

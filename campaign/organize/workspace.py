@@ -1,0 +1,337 @@
+"""The organizer workspace: create a campaign, write its content, set up its petition,
+preview and publish it, and the owner's controls over signing.
+
+Views parse forms and call the services in ``petitions/workspace.py`` and
+``petitions/controls.py``; every change is written to the audit log there.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from campaign.campaigns.models import Campaign, CampaignTranslation, RegionKind, Role
+from campaign.campaigns.regions import (
+    clean_region_kind,
+    region_country_choices,
+    region_kind_choices,
+)
+from campaign.organize.campaigns import (
+    campaign_title,
+    has_petition,
+    organizer_login_required,
+    owner_tabs,
+    private_view,
+    tabs,
+)
+from campaign.web.access import require_role
+from petitions import controls, workspace
+from petitions.models import HeldReason
+from petitions.reporting.access_log import record_audit
+
+
+def petition_of(campaign: Campaign):
+    return campaign.petition if has_petition(campaign) else None
+
+
+def workspace_context(request: HttpRequest, tab: str) -> dict:
+    campaign = request.campaign
+    return {
+        "campaign": campaign,
+        "petition": petition_of(campaign),
+        "title": campaign_title(campaign),
+        "role": request.campaign_role,
+        "tabs": tabs(campaign, request.campaign_role, tab),
+        "owner_tabs": owner_tabs(campaign, request.campaign_role, tab),
+    }
+
+
+class RegionFields(forms.Form):
+    """Where signers live: the region kind, and for regions the country they belong to."""
+
+    region_kind = forms.ChoiceField(label=gettext_lazy("Where signers live"), choices=())
+    region_country = forms.ChoiceField(
+        label=gettext_lazy("Country of the regions"), choices=(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_kind"].choices = region_kind_choices()
+        self.fields["region_country"].choices = [("", "–"), *region_country_choices()]
+
+    def clean(self):
+        data = super().clean()
+        if "region_kind" in data:
+            try:
+                data["region_kind"], data["region_country"] = clean_region_kind(
+                    region_kind=data["region_kind"], region_country=data.get("region_country", "")
+                )
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+
+def held_reason_label(reason: str) -> str:
+    """Why a signature is held, in the interface language."""
+    names = {
+        HeldReason.HONEYPOT: _("Honeypot field filled"),
+        HeldReason.TOO_FAST: _("Form sent too fast"),
+        HeldReason.DISPOSABLE: _("Disposable email domain"),
+        HeldReason.RATE_IP: _("Too many signatures from one address"),
+        HeldReason.RATE_DOMAIN: _("Too many signatures from one email domain"),
+        HeldReason.RATE_PETITION: _("Petition-wide surge limit"),
+    }
+    return names.get(reason, reason)
+
+
+class NewCampaignForm(RegionFields):
+    hashtag = forms.CharField(label=gettext_lazy("Hashtag"), max_length=64)
+    slug = forms.SlugField(
+        label=gettext_lazy("Web address"),
+        max_length=64,
+        help_text=gettext_lazy("Lower-case letters, digits and hyphens; it cannot change later."),
+    )
+    primary_language = forms.ChoiceField(
+        label=gettext_lazy("Primary language"), choices=settings.LANGUAGES
+    )
+    field_order = ["hashtag", "slug", "primary_language", "region_kind", "region_country"]
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].lower()
+        if slug in workspace.RESERVED_SLUGS or Campaign.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("This web address is taken. Please choose another."))
+        return slug
+
+
+@organizer_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_campaign(request: HttpRequest) -> HttpResponse:
+    """A superuser or an owner of a campaign starts a new, unpublished one and owns it."""
+    if not workspace.may_create_campaigns(request.user):
+        raise PermissionDenied
+    initial = {"region_kind": RegionKind.COUNTRY, "primary_language": translation.get_language()}
+    form = NewCampaignForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        campaign = workspace.create_campaign(**form.cleaned_data, by=request.user)
+        messages.success(request, _("The draft was created. Nothing of it is public yet."))
+        return redirect("organize:content", slug=campaign.slug)
+    status = 400 if form.is_bound else 200
+    return render(request, "organize/new_campaign.html", {"form": form}, status=status)
+
+
+def steps(campaign: Campaign) -> list[dict]:
+    """The workspace's steps with their state, in order."""
+    ready = workspace.readiness(campaign)
+    slug = campaign.slug
+    return [
+        {
+            "label": _("Content"),
+            "url": reverse("organize:content", kwargs={"slug": slug}),
+            "done": ready["content"],
+        },
+        {
+            "label": _("Petition"),
+            "url": reverse("organize:petition", kwargs={"slug": slug}),
+            "done": ready["petition"],
+        },
+        {
+            "label": _("Translations"),
+            "url": reverse("organize:translations", kwargs={"slug": slug}),
+            "done": None,
+        },
+        {
+            "label": _("Preview"),
+            # The page needs content and a petition before it can be shown.
+            "url": reverse("campaign_preview", kwargs={"slug": slug})
+            if all(ready.values())
+            else "",
+            "done": None,
+        },
+    ]
+
+
+@private_view
+@require_http_methods(["GET", "HEAD"])
+@require_role(Role.OWNER)
+def setup(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign's steps, from draft to publication."""
+    campaign = request.campaign
+    context = workspace_context(request, "setup")
+    context.update(
+        {
+            "steps": steps(campaign),
+            "ready": all(workspace.readiness(campaign).values()),
+            "public_url": reverse("campaign:detail", kwargs={"slug": slug}),
+        }
+    )
+    return render(request, "organize/setup.html", context)
+
+
+class ContentForm(forms.ModelForm):
+    class Meta:
+        model = CampaignTranslation
+        fields = workspace.CONTENT_FIELDS
+        labels = {
+            "title": gettext_lazy("Title"),
+            "lead": gettext_lazy("Lead"),
+            "ask": gettext_lazy("What we ask"),
+            "addressee": gettext_lazy("Addressed to:"),
+            "why": gettext_lazy("Why it matters"),
+            "petition_text": gettext_lazy("The petition"),
+            "share_text": gettext_lazy("Share text"),
+            "coalition_intro": gettext_lazy("Coalition introduction"),
+        }
+        # The model's help texts are for the admin (English); these are the interface's.
+        help_texts = {
+            "lead": "",
+            "ask": "",
+            "why": gettext_lazy("Separate paragraphs with an empty line."),
+            "petition_text": gettext_lazy("Separate paragraphs with an empty line."),
+        }
+        widgets = {
+            "ask": forms.Textarea(attrs={"rows": 3}),
+            "lead": forms.Textarea(attrs={"rows": 3}),
+            "share_text": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+@private_view
+@require_http_methods(["GET", "HEAD", "POST"])
+@require_role(Role.OWNER)
+def content(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign's texts in its primary language."""
+    campaign = request.campaign
+    form = ContentForm(request.POST or None, instance=workspace.primary_content(campaign))
+    if request.method == "POST" and form.is_valid():
+        workspace.save_content(campaign=campaign, texts=form.cleaned_data, by=request.user)
+        messages.success(request, _("The content was saved."))
+        return redirect(
+            "organize:petition" if petition_of(campaign) is None else "organize:setup", slug=slug
+        )
+    context = workspace_context(request, "setup")
+    context.update({"form": form, "language": dict(settings.LANGUAGES)[campaign.primary_language]})
+    return render(request, "organize/content.html", context, status=400 if form.is_bound else 200)
+
+
+class PetitionForm(RegionFields):
+    goal = forms.IntegerField(label=gettext_lazy("Goal"), min_value=1)
+    closes_on = forms.DateField(
+        label=gettext_lazy("Deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    field_order = ["goal", "closes_on", "region_kind", "region_country"]
+
+
+@private_view
+@require_http_methods(["GET", "HEAD", "POST"])
+@require_role(Role.OWNER)
+def petition_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """Goal, deadline and region kind; the addressee is part of the content."""
+    campaign = request.campaign
+    petition = petition_of(campaign)
+    initial = {"region_kind": campaign.region_kind, "region_country": campaign.region_country}
+    if petition is not None:
+        initial["goal"] = petition.goal
+        if petition.closes_at:
+            initial["closes_on"] = timezone.localtime(petition.closes_at).date()
+    form = PetitionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["closes_on"]
+        closes_at = (
+            timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
+            if day
+            else None
+        )
+        workspace.save_petition(
+            campaign=campaign,
+            goal=form.cleaned_data["goal"],
+            closes_at=closes_at,
+            region_kind=form.cleaned_data["region_kind"],
+            region_country=form.cleaned_data["region_country"],
+            by=request.user,
+        )
+        messages.success(request, _("The petition was saved."))
+        return redirect("organize:setup", slug=slug)
+    context = workspace_context(request, "setup")
+    context["form"] = form
+    return render(request, "organize/petition.html", context, status=400 if form.is_bound else 200)
+
+
+@private_view
+@require_POST
+@require_role(Role.OWNER)
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Please tick the box to confirm."))
+        return redirect("organize:setup", slug=slug)
+    try:
+        workspace.publish_campaign(campaign=request.campaign, by=request.user)
+    except workspace.NotReadyError:
+        messages.error(request, _("Write the content and set up the petition before publishing."))
+        return redirect("organize:setup", slug=slug)
+    messages.success(request, _("The campaign is published."))
+    return redirect("organize:setup", slug=slug)
+
+
+@private_view
+@require_http_methods(["GET", "HEAD"])
+@require_role(Role.OWNER)
+def owner_controls(request: HttpRequest, slug: str) -> HttpResponse:
+    """Pause, proof-of-work, close, and the held signatures (personal data: audited)."""
+    petition = petition_of(request.campaign)
+    if petition is None:
+        return redirect("organize:setup", slug=slug)
+    held = controls.held_signatures(petition=petition)
+    if held:
+        record_audit(user=request.user, action="view_held", petition=petition, rows=len(held))
+    context = workspace_context(request, "controls")
+    context.update(
+        {
+            "held": [{"signature": s, "reason": held_reason_label(s.held_reason)} for s in held],
+        }
+    )
+    return render(request, "organize/controls.html", context)
+
+
+CONTROL_ACTIONS = ("pause", "resume", "pow_on", "pow_off", "close", "release")
+
+
+@private_view
+@require_POST
+@require_role(Role.OWNER)
+def control(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    """One owner control, sent by its confirmed form on the Controls page."""
+    petition = petition_of(request.campaign)
+    if petition is None or action not in CONTROL_ACTIONS:
+        return redirect("organize:setup", slug=slug)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Please tick the box to confirm."))
+        return redirect("organize:controls", slug=slug)
+    by = request.user
+    if action in ("pause", "resume"):
+        try:
+            controls.set_signing_open(petition=petition, is_open=action == "resume", by=by)
+        except controls.PetitionClosedError:
+            messages.error(request, _("This petition is closed: signing cannot resume."))
+            return redirect("organize:controls", slug=slug)
+    elif action in ("pow_on", "pow_off"):
+        controls.set_require_pow(petition=petition, required=action == "pow_on", by=by)
+    elif action == "close":
+        controls.close_petition(petition=petition, by=by)
+    else:
+        ids = [int(v) for v in request.POST.getlist("signature") if v.isdigit()]
+        controls.release_held(petition=petition, signature_ids=ids, by=by)
+    messages.success(request, _("Done: the change is in the audit log."))
+    return redirect("organize:controls", slug=slug)
