@@ -154,10 +154,14 @@ def change_member(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 @require_POST
 @require_role(Role.OWNER)
 def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
-    Invitation.objects.filter(
+    invitation = Invitation.objects.filter(
         pk=invitation_id, campaign=request.campaign, accepted_at__isnull=True
-    ).delete()
+    ).first()
+    if invitation is not None:
+        invitation.delete()
     messages.success(request, _("The invitation was withdrawn."))
+    if invitation is not None and invitation.kind == InvitationKind.PARTNER:
+        return redirect("organize:partners", slug=slug)
     return redirect("organize:members", slug=slug)
 
 
@@ -211,6 +215,7 @@ def tabs(campaign, role: str, current: str) -> list[dict]:
         ("exports", _("Exports"), Role.VIEWER),
         ("packages", _("Delivery packages"), Role.ORGANIZER),
         ("members", _("Members"), Role.OWNER),
+        ("partners", _("Partners"), Role.OWNER),
         ("audit", _("Audit log"), Role.OWNER),
     ]
     return [

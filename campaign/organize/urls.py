@@ -3,6 +3,7 @@
 from django.urls import path
 
 from campaign.organize import campaigns as campaign_views
+from campaign.organize import partners as partner_views
 from campaign.organize import reports as petition_views
 
 app_name = "organize"
@@ -35,5 +36,6 @@ urlpatterns = [
         campaign_views.revoke_invitation,
         name="revoke_invitation",
     ),
+    path("<slug:slug>/partners/", partner_views.partners, name="partners"),
     path("<slug:slug>/audit/", petition_views.audit_log, name="audit"),
 ]

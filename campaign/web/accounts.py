@@ -159,13 +159,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return by_code or methods
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
-        """Partners who are no campaign's members land in the partner area, not /organize/."""
+        """Partners who are no campaign's members land in the partner area (their partner's
+        page when they have one), not in /organize/."""
         user = request.user
-        if (
-            not CampaignMembership.objects.filter(user=user).exists()
-            and PartnerMembership.objects.filter(user=user).exists()
-        ):
-            return reverse("partner:list")
+        if not CampaignMembership.objects.filter(user=user).exists():
+            partner_ids = list(
+                PartnerMembership.objects.filter(user=user).values_list("partner_id", flat=True)[:2]
+            )
+            if len(partner_ids) == 1:
+                return reverse("partner:dashboard", kwargs={"partner_id": partner_ids[0]})
+            if partner_ids:
+                return reverse("partner:list")
         return super().get_login_redirect_url(request)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
