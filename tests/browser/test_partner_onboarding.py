@@ -200,6 +200,7 @@ def test_partner_onboarding_end_to_end(site, owner, browser, tmp_path):
     person.locator("button.copy[data-copy='embed-script']").click()
     person.get_by_text("Copied.").wait_for()
     assert person.evaluate("navigator.clipboard.readText()") == script
+    person.frame_locator("iframe.embed-preview").locator("#id_name").wait_for()  # live preview
     preview = person.locator("iframe.embed-preview").bounding_box()
     assert preview["height"] >= 700 and preview["width"] >= 300
     person.set_viewport_size({"width": 1280, "height": 900})
