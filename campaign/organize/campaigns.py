@@ -27,7 +27,13 @@ from campaign.campaigns.access import (
 from campaign.campaigns.content import campaign_translation
 from campaign.campaigns.invitation_links import invitation_for_token, lapsed_invitation_for_token
 from campaign.campaigns.invitations import accept_invitation, invite
-from campaign.campaigns.models import CampaignMembership, Invitation, InvitationKind, Role
+from campaign.campaigns.models import (
+    CampaignMembership,
+    Invitation,
+    InvitationKind,
+    PartnerMembership,
+    Role,
+)
 from campaign.web.access import require_role
 from campaign.web.accounts import (
     INVITATION_SESSION_KEY,
@@ -67,6 +73,18 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         {"campaign": m.campaign, "title": campaign_title(m.campaign), "role": m.get_role_display()}
         for m in memberships
     ]
+    if not rows:
+        # A partner's person who is no campaign's member: sign-in lands here (LOGIN_REDIRECT_URL),
+        # and goes on to the partner area, to their partner's page when they have one.
+        partner_ids = list(
+            PartnerMembership.objects.filter(user=request.user).values_list(
+                "partner_id", flat=True
+            )[:2]
+        )
+        if len(partner_ids) == 1:
+            return redirect("partner:dashboard", partner_id=partner_ids[0])
+        if partner_ids:
+            return redirect("partner:list")
     return render(request, "organize/campaigns.html", {"rows": rows})
 
 
@@ -215,7 +233,6 @@ def tabs(campaign, role: str, current: str) -> list[dict]:
         ("exports", _("Exports"), Role.VIEWER),
         ("packages", _("Delivery packages"), Role.ORGANIZER),
         ("members", _("Members"), Role.OWNER),
-        ("partners", _("Partners"), Role.OWNER),
         ("audit", _("Audit log"), Role.OWNER),
     ]
     return [

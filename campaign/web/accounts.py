@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from campaign.campaigns.invitation_links import invitation_for_token
-from campaign.campaigns.models import CampaignMembership, Invitation, PartnerMembership
+from campaign.campaigns.models import Invitation
 from campaign.campaigns.tasks import send_prepared_email
 from campaign.core.mailer import prepare_message
 
@@ -157,20 +157,6 @@ class AccountAdapter(DefaultAccountAdapter):
         methods = super().get_reauthentication_methods(user)
         by_code = [method for method in methods if method["id"] == "mfa_reauthenticate"]
         return by_code or methods
-
-    def get_login_redirect_url(self, request: HttpRequest) -> str:
-        """Partners who are no campaign's members land in the partner area (their partner's
-        page when they have one), not in /organize/."""
-        user = request.user
-        if not CampaignMembership.objects.filter(user=user).exists():
-            partner_ids = list(
-                PartnerMembership.objects.filter(user=user).values_list("partner_id", flat=True)[:2]
-            )
-            if len(partner_ids) == 1:
-                return reverse("partner:dashboard", kwargs={"partner_id": partner_ids[0]})
-            if partner_ids:
-                return reverse("partner:list")
-        return super().get_login_redirect_url(request)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Open to all when ACCOUNT_SIGNUP_OPEN, otherwise only to someone holding an invitation."""

@@ -109,7 +109,19 @@ def test_a_partner_signs_in_and_lands_in_the_partner_area(client, cast, campaign
     cache.clear()
     response = client.post("/accounts/login/", {"login": person.email, "password": PASSWORD})
     response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    assert response["Location"] == "/organize/"
+    response = client.get(response["Location"])
     assert response["Location"] == f"/partner/{partner.pk}/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_my_campaigns_links_a_member_who_is_also_a_partner_to_the_partner_area(client, cast):
+    from tests.organize.conftest import login
+
+    PartnerMembership.objects.create(
+        user=cast["viewer"], partner=cast["viewer"].memberships.get().campaign.partners.first()
+    )
+    login(client, cast["viewer"])
     body = client.get("/organize/").content.decode()
     assert 'href="/partner/"' in body
 
