@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Test-only npm packages (axe-core for the accessibility checks), installed from the lock file.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run serve test lint format messages compilemessages check audit bench clean lock
+.PHONY: run serve test lint format messages compilemessages check audit bench clean lock manage
 
 # Exact versions (with hashes) from requirements.lock, then the project itself without resolving.
 $(STAMP): pyproject.toml requirements.lock
@@ -34,6 +34,11 @@ $(NODE_STAMP): package.json package-lock.json
 
 run: $(STAMP)
 	$(PY) -m campaign.devtools.launcher run
+
+# Any manage.py command inside the project's .venv (created if needed), against DATABASE_URL or
+# else the embedded PostgreSQL: make manage ARGS="create_owner owner@example.org <slug>"
+manage: $(STAMP)
+	$(PY) manage.py $(ARGS)
 
 # A laptop benchmark has no mail server: console mail is allowed unless the caller says otherwise.
 serve: export ALLOW_CONSOLE_MAIL ?= 1

@@ -11,6 +11,7 @@ from campaign.public import pages as views
 from campaign.public import petition as petition_views
 from campaign.public.esp_webhooks import tracking_webhook_urls
 from campaign.public.sitemaps import CampaignListSitemap, CampaignSitemap
+from campaign.web import account_views
 from campaign.web.http import same_in_every_language
 
 campaign_patterns = (
@@ -41,6 +42,15 @@ urlpatterns = [
         same_in_every_language(sitemap),
         {"sitemaps": {"campaigns": CampaignSitemap, "lists": CampaignListSitemap}},
         name="sitemap",
+    ),
+    # In front of allauth's own: invitations fill in the sign-up form, TOTP setup goes on.
+    path("accounts/login/", account_views.login, name="account_login"),
+    path("accounts/signup/", account_views.signup, name="account_signup"),
+    path("accounts/2fa/totp/activate/", account_views.activate_totp, name="mfa_activate_totp"),
+    path(
+        "accounts/2fa/recovery-codes/",
+        account_views.view_recovery_codes,
+        name="mfa_view_recovery_codes",
     ),
     path("accounts/", include("allauth.urls")),
     # The owner's preview of a campaign page (published or not), beside the organizer area.

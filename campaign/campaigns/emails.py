@@ -25,7 +25,7 @@ def send_invitation(invitation: Invitation) -> None:
                 "invitation": invitation,
                 "campaign": invitation.campaign,
                 "inviter": invitation.invited_by.email if invitation.invited_by else "",
-                "role": invitation.get_role_display(),
+                "role": invitation.get_role_display() or invitation.get_kind_display(),
                 "accept_url": absolute_url(path),
                 "max_age_days": settings.INVITATION_MAX_AGE // 86400,
             },

@@ -21,7 +21,17 @@ def invitation_for_token(token: str) -> Invitation | None:
     except signing.BadSignature:
         return None
     return (
-        Invitation.objects.select_related("campaign")
+        Invitation.objects.select_related("campaign", "partner", "invited_by")
         .filter(key=key, accepted_at__isnull=True)
         .first()
     )
+
+
+def lapsed_invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a genuine but expired (or already used) token names, so the page can say
+    whom to ask for a new one; None for a forged token or a withdrawn invitation."""
+    try:
+        key = signing.TimestampSigner(salt=_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return Invitation.objects.select_related("campaign", "invited_by").filter(key=key).first()

@@ -263,12 +263,24 @@ def new_invitation_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+class InvitationKind(models.TextChoices):
+    MEMBER = "member", _("Member")
+    PARTNER = "partner", _("Partner")
+
+
 class Invitation(models.Model):
-    """An owner's invitation to join a campaign; the emailed link carries the signed key."""
+    """An owner's invitation to join a campaign, as a member with a role or as a member of one
+    of its partner organisations; the emailed link carries the signed key."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    kind = models.CharField(
+        max_length=16, choices=InvitationKind.choices, default=InvitationKind.MEMBER
+    )
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField()
-    role = models.CharField(max_length=16, choices=Role.choices)
+    role = models.CharField(max_length=16, choices=Role.choices, blank=True)
     key = models.CharField(max_length=64, unique=True, default=new_invitation_key)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES)
     invited_by = models.ForeignKey(
@@ -287,11 +299,15 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+            models.CheckConstraint(
+                condition=(Q(kind="member", role__in=Role.values, partner__isnull=True))
+                | Q(kind="partner", role="", partner__isnull=False),
+                name="invitation_role_valid",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.email} as {self.role} of {self.campaign.slug}"
+        return f"{self.email} as {self.role or self.kind} of {self.campaign.slug}"
 
 
 class PartnerMembership(models.Model):

@@ -26,12 +26,19 @@ from campaign.campaigns.access import (
     role_satisfies,
 )
 from campaign.campaigns.content import campaign_translation
-from campaign.campaigns.invitation_links import invitation_for_token
+from campaign.campaigns.invitation_links import invitation_for_token, lapsed_invitation_for_token
 from campaign.campaigns.invitations import accept_invitation, invite
-from campaign.campaigns.models import CampaignMembership, Invitation, Role
+from campaign.campaigns.models import (
+    CampaignMembership,
+    Invitation,
+    InvitationKind,
+    PartnerMembership,
+    Role,
+)
 from campaign.web.access import require_role
 from campaign.web.accounts import (
     INVITATION_SESSION_KEY,
+    INVITATION_TOKEN_SESSION_KEY,
     login_and_totp_gate,
     login_and_totp_required,
 )
@@ -77,6 +84,18 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         }
         for m in memberships
     ]
+    if not rows:
+        # A partner's person who is no campaign's member: sign-in lands here (LOGIN_REDIRECT_URL),
+        # and goes on to the partner area, to their partner's page when they have one.
+        partner_ids = list(
+            PartnerMembership.objects.filter(user=request.user).values_list(
+                "partner_id", flat=True
+            )[:2]
+        )
+        if len(partner_ids) == 1:
+            return redirect("partner:dashboard", partner_id=partner_ids[0])
+        if partner_ids:
+            return redirect("partner:list")
     context = {"rows": rows, "may_create": may_create_campaigns(request.user)}
     return render(request, "organize/campaigns.html", context)
 
@@ -97,7 +116,9 @@ def members_context(request: HttpRequest, campaign, invite_form: InviteForm) -> 
         "title": campaign_title(campaign),
         "role": request.campaign_role,
         "memberships": CampaignMembership.objects.filter(campaign=campaign).select_related("user"),
-        "invitations": Invitation.objects.filter(campaign=campaign, accepted_at__isnull=True),
+        "invitations": Invitation.objects.filter(
+            campaign=campaign, kind=InvitationKind.MEMBER, accepted_at__isnull=True
+        ),
         "invite_form": invite_form,
         "roles": Role.choices,
         "tab": "members",
@@ -166,10 +187,14 @@ def change_member(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 @require_POST
 @require_role(Role.OWNER)
 def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
-    Invitation.objects.filter(
+    invitation = Invitation.objects.filter(
         pk=invitation_id, campaign=request.campaign, accepted_at__isnull=True
-    ).delete()
+    ).first()
+    if invitation is not None:
+        invitation.delete()
     messages.success(request, _("The invitation was withdrawn."))
+    if invitation is not None and invitation.kind == InvitationKind.PARTNER:
+        return redirect("organize:partners", slug=slug)
     return redirect("organize:members", slug=slug)
 
 
@@ -179,22 +204,36 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     """An invitation link: sign in (or sign up, which the link opens) and accept it."""
     invitation = invitation_for_token(token)
     if invitation is None:
-        return render(request, "organize/invitation_invalid.html", status=404)
+        lapsed = lapsed_invitation_for_token(token)
+        context = {
+            "lapsed": lapsed,
+            "inviter": lapsed.invited_by.email if lapsed and lapsed.invited_by else "",
+        }
+        return render(request, "organize/invitation_invalid.html", context, status=404)
     if not request.user.is_authenticated:
-        # Lets the holder of a valid invitation create an account (see AccountAdapter).
+        # Lets the holder of a valid invitation create an account (see AccountAdapter), with
+        # the invited address filled in (campaign/web/account_views.py).
         request.session[INVITATION_SESSION_KEY] = invitation.key
+        request.session[INVITATION_TOKEN_SESSION_KEY] = token
     denied = login_and_totp_gate(request)
     if denied is not None:
         return denied
     context = {
         "invitation": invitation,
         "title": campaign_title(invitation.campaign),
-        "role": invitation.get_role_display(),
+        "role": invitation.get_role_display() or invitation.get_kind_display(),
+        "partner": invitation.partner,
+        "other_address": not request.user.emailaddress_set.filter(
+            email__iexact=invitation.email, verified=True
+        ).exists(),
     }
     if request.method == "POST":
         acceptance = accept_invitation(invitation=invitation, user=request.user)
         if acceptance.membership is not None:
             request.session.pop(INVITATION_SESSION_KEY, None)
+            request.session.pop(INVITATION_TOKEN_SESSION_KEY, None)
+            if invitation.partner_id:
+                return redirect("partner:dashboard", partner_id=invitation.partner_id)
             return redirect("organize:dashboard", slug=invitation.campaign.slug)
         context["wrong_email"] = True
         return render(request, "organize/invitation.html", context, status=403)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from campaign.organize import campaigns as campaign_views
+from campaign.organize import partners as partner_views
 from campaign.organize import reports as petition_views
 from campaign.organize import translations as translation_views
 from campaign.organize import workspace as workspace_views
@@ -38,6 +39,7 @@ urlpatterns = [
         campaign_views.revoke_invitation,
         name="revoke_invitation",
     ),
+    path("<slug:slug>/partners/", partner_views.partners, name="partners"),
     path("<slug:slug>/audit/", petition_views.audit_log, name="audit"),
     path("<slug:slug>/translations/", translation_views.translations, name="translations"),
     path(

@@ -5,18 +5,25 @@ as the middleware also enforces for /partner/); a member sees only the partners 
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
 from campaign.campaigns.content import LANGUAGE_NAMES, offered_languages
 from campaign.campaigns.models import Partner
 from campaign.web.access import recent_mfa_required
 from campaign.web.accounts import login_and_totp_required
 from campaign.web.http import private
+from petitions.models import Widget
 from petitions.partners.embeds import embed_snippets
+from petitions.partners.onboarding import add_allowed_domain, remove_allowed_domain
 from petitions.partners.service import opted_in_supporters, partner_summary, supporters_csv
 from petitions.reporting.access_log import record_audit
 
@@ -35,12 +42,27 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     return private(render(request, "petitions/partner/list.html", {"partners": partners}))
 
 
+class DomainForm(forms.Form):
+    domain = forms.CharField(
+        label=gettext_lazy("Add a domain"),
+        max_length=300,
+        help_text=gettext_lazy("A host name such as example.org; *.example.org covers subdomains."),
+    )
+
+
 @login_and_totp_required
 @require_safe
 def dashboard(request: HttpRequest, partner_id: int) -> HttpResponse:
-    partner = member_partner(request, partner_id)
+    return render_dashboard(request, member_partner(request, partner_id), DomainForm())
+
+
+def render_dashboard(
+    request: HttpRequest, partner, domain_form, status: int = 200, widget_key: str = ""
+) -> HttpResponse:
+    """The partner's page: counts, domains, embed code and preview, webhook log."""
     widgets = list(partner.widgets.select_related("petition__campaign"))
-    chosen = next((w for w in widgets if w.key == request.GET.get("widget")), None)
+    widget_key = widget_key or request.GET.get("widget")
+    chosen = next((w for w in widgets if w.key == widget_key), None)
     chosen = chosen or (widgets[0] if widgets else None)
     embed = None
     if chosen is not None:
@@ -60,8 +82,37 @@ def dashboard(request: HttpRequest, partner_id: int) -> HttpResponse:
             (code, LANGUAGE_NAMES[code]) for code in offered_languages(partner.campaign)
         ],
         "deliveries": partner.webhook_deliveries.all()[:50],
+        "domain_form": domain_form,
     }
-    return private(render(request, "petitions/partner/dashboard.html", context))
+    return private(render(request, "petitions/partner/dashboard.html", context, status=status))
+
+
+@login_and_totp_required
+@require_POST
+def domains(request: HttpRequest, partner_id: int, widget_key: str) -> HttpResponse:
+    """Add (``domain``) or remove (``remove``) a host name where the widget may be embedded."""
+    partner = member_partner(request, partner_id)
+    widget = get_object_or_404(Widget, partner=partner, key=widget_key)
+    if "remove" in request.POST:
+        if remove_allowed_domain(widget=widget, domain=request.POST["remove"], by=request.user):
+            messages.success(
+                request, _("%(domain)s was removed.") % {"domain": request.POST["remove"]}
+            )
+        return private(redirect(f"{reverse_dashboard(partner)}?widget={widget.key}#domains"))
+    form = DomainForm(request.POST)
+    if form.is_valid():
+        try:
+            add_allowed_domain(widget=widget, domain=form.cleaned_data["domain"], by=request.user)
+        except ValidationError as error:
+            form.add_error("domain", error)
+        else:
+            messages.success(request, _("The domain was added."))
+            return private(redirect(f"{reverse_dashboard(partner)}?widget={widget.key}#domains"))
+    return render_dashboard(request, partner, form, status=400, widget_key=widget.key)
+
+
+def reverse_dashboard(partner) -> str:
+    return reverse("partner:dashboard", kwargs={"partner_id": partner.pk})
 
 
 @login_and_totp_required
@@ -92,4 +143,5 @@ urlpatterns = [
     path("", partner_list, name="list"),
     path("<int:partner_id>/", dashboard, name="dashboard"),
     path("<int:partner_id>/supporters.csv", export_supporters, name="export"),
+    path("<int:partner_id>/widgets/<str:widget_key>/domains/", domains, name="domains"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -16,6 +17,8 @@ from django.core.mail import EmailMessage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from campaign.campaigns.invitation_links import invitation_for_token
+from campaign.campaigns.models import Invitation
 from campaign.campaigns.tasks import send_prepared_email
 from campaign.core.mailer import prepare_message
 
@@ -24,6 +27,26 @@ from campaign.core.mailer import prepare_message
 # (the site mounted under /petitions/, say) cannot move an area out of reach of the check.
 MFA_PROTECTED_NAMESPACES = frozenset({"organize", "partner", "admin"})
 INVITATION_SESSION_KEY = "campaign_invitation_key"
+# The signed token of that invitation, for the sign-up form, which posts it back as
+# INVITATION_TOKEN_FIELD: an address that came with the mailed link needs no second email.
+INVITATION_TOKEN_SESSION_KEY = "campaign_invitation_token"
+INVITATION_TOKEN_FIELD = "invitation"
+# When this browser signed up (campaign/web/account_views.py), for is_reauthentication_required.
+SIGNED_UP_AT_SESSION_KEY = "campaign_signed_up_at"
+
+
+def invitation_signed_up_with(request: HttpRequest) -> Invitation | None:
+    """The open invitation a sign-up POST carries (its token), when the address posted is the
+    invited one; None otherwise."""
+    if request.method != "POST":
+        return None
+    token = request.POST.get(INVITATION_TOKEN_FIELD, "")
+    invitation = invitation_for_token(token) if token else None
+    if invitation is None:
+        return None
+    if request.POST.get("email", "").strip().lower() != invitation.email.strip().lower():
+        return None
+    return invitation
 
 
 def has_active_totp(user) -> bool:
@@ -108,6 +131,32 @@ class AccountAdapter(DefaultAccountAdapter):
             },
         )
         enqueue_prepared(message, kind=template_prefix)
+
+    def is_email_verified(self, request: HttpRequest, email: str) -> bool:
+        """An address signed up with through an invitation link counts as verified: the link
+        reached that very address. Otherwise as allauth decides."""
+        invitation = invitation_signed_up_with(request)
+        if invitation is not None and invitation.email.strip().lower() == email.lower():
+            return True
+        return super().is_email_verified(request, email)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Not within ACCOUNT_REAUTHENTICATION_TIMEOUT of signing up in this browser: a new
+        account has just chosen its password and is not asked for it again (to set up TOTP)."""
+        request = allauth_context.request
+        if request is not None and request.user.is_authenticated:
+            signed_up_at = request.session.get(SIGNED_UP_AT_SESSION_KEY, 0)
+            if time.time() - signed_up_at < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """An account with TOTP confirms with a code, and only so: organizer and partner areas
+        accept nothing else before signer data leaves the site, so offering the password
+        would lead back to the code prompt."""
+        methods = super().get_reauthentication_methods(user)
+        by_code = [method for method in methods if method["id"] == "mfa_reauthenticate"]
+        return by_code or methods
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Open to all when ACCOUNT_SIGNUP_OPEN, otherwise only to someone holding an invitation."""

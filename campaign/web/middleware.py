@@ -19,7 +19,14 @@ NOT_PUBLIC_PREFIXES = ("/admin/", "/organize/", "/partner/", "/anymail/", "/acco
 
 
 class SecurityHeadersMiddleware:
-    """Permissions-Policy on every response that has none yet."""
+    """Permissions-Policy on every response that has none yet; no site-wide CSP on a 304.
+
+    A 304 (ConditionalGetMiddleware) drops the view's own Content-Security-Policy, and a browser
+    revalidating a cached page takes the headers of the 304 into its copy: with the site-wide
+    policy added there, a widget frame revalidated on a partner's page (or the partner area's
+    preview) would turn into ``frame-ancestors 'none'`` and be blocked. Without one, the
+    browser keeps the policy it stored with the 200.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,6 +35,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        if response.status_code == 304 and "Content-Security-Policy" in response:
+            del response["Content-Security-Policy"]  # added by django-csp, inside this one
         return response
 
 

@@ -13,8 +13,8 @@ from campaign.campaigns.models import Campaign, CampaignMembership, Role
 from petitions.models import HeldReason, Signature
 from petitions.reporting.counting import petition_counts
 from tests.browser.test_accessibility import axe_violations
+from tests.campaign.organize.conftest import PASSWORD, add_signature, make_user, totp_code
 from tests.conftest import confirm_link
-from tests.organize.conftest import PASSWORD, add_signature, make_user, totp_code
 
 EU = "banfacialrecognitioneu"
 NEW = "cleanairnow"

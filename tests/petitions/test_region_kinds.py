@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.utils import translation
+from petitions.rights.privacy import privacy_notice
 
 from campaign.campaigns.models import CampaignMembership
 from petitions.mail.data_copy import signature_data
 from petitions.models import Signature
-from petitions.privacy import privacy_notice
 from petitions.reporting.counting import petition_counts
 from petitions.reporting.dashboard import dashboard_figures
 from petitions.signing.forms import SignatureForm
@@ -21,7 +21,7 @@ from tests.campaign.organize.conftest import login, make_user
 from tests.conftest import confirm_link
 from tests.petitions.exporting import csv_rows, export_bytes
 from tests.petitions.helpers import sign
-from tests.petitions.test_delivery import build, pdftotext  # noqa: F401 -- a fixture
+from tests.petitions.reporting.test_delivery import build, pdftotext  # noqa: F401 -- a fixture
 from tests.region_campaigns import DE_REGIONS, PLACELESS, seed_region_campaign
 
 
