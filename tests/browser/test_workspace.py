@@ -13,8 +13,8 @@ from campaign.campaigns.models import Campaign, CampaignMembership, Role
 from petitions.models import HeldReason, Signature
 from petitions.reporting.counting import petition_counts
 from tests.browser.test_accessibility import axe_violations
+from tests.campaign.organize.conftest import PASSWORD, add_signature, make_user, totp_code
 from tests.conftest import confirm_link
-from tests.organize.conftest import PASSWORD, add_signature, make_user, totp_code
 
 EU = "banfacialrecognitioneu"
 NEW = "cleanairnow"
@@ -86,7 +86,6 @@ def test_owner_creates_previews_and_publishes_a_third_campaign(page_factory, sit
     page.fill("#id_why", "Air pollution harms lungs.\n\nChildren suffer most.")
     page.fill("#id_petition_text", "We ask the city council:\n\nclose the school streets.")
     page.fill("#id_share_text", "I signed for clean air at schools.")
-    page.fill("#id_privacy_notice", "We keep your signature safe. Contact: {contact_email}.")
     page.click("main button[type=submit]")
     page.wait_for_url(f"**/organize/{NEW}/petition/")
     check_axe(page, found, "petition")

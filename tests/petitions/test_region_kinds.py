@@ -21,7 +21,7 @@ from tests.campaign.organize.conftest import login, make_user
 from tests.conftest import confirm_link
 from tests.petitions.exporting import csv_rows, export_bytes
 from tests.petitions.helpers import sign
-from tests.petitions.test_delivery import build, pdftotext  # noqa: F401 -- a fixture
+from tests.petitions.reporting.test_delivery import build, pdftotext  # noqa: F401 -- a fixture
 from tests.region_campaigns import DE_REGIONS, PLACELESS, seed_region_campaign
 
 

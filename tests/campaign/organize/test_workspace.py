@@ -7,7 +7,7 @@ import pytest
 
 from campaign.campaigns.models import Campaign, CampaignMembership, Role
 from petitions.models import AuditEvent, HeldReason, Petition
-from tests.organize.conftest import EU, add_signature, login, make_user
+from tests.campaign.organize.conftest import EU, add_signature, login, make_user
 
 NEW = "cleanairnow"
 CONTENT = {

@@ -68,7 +68,7 @@ def test_whole_signing_flow_sets_no_cookie(client, br_petition, run_tasks):
 def test_failing_mail_service_loses_no_signature_and_retries(
     client, br_petition, run_tasks, settings
 ):
-    settings.EMAIL_BACKEND = "tests.petitions.test_privacy_and_failures.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.petitions.rights.test_privacy_and_failures.FailingBackend"
     response = sign(client, lang="en", slug=BR)
     assert response.status_code == 303
     assert Signature.objects.count() == 1
