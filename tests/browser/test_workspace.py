@@ -86,7 +86,6 @@ def test_owner_creates_previews_and_publishes_a_third_campaign(page_factory, sit
     page.fill("#id_why", "Air pollution harms lungs.\n\nChildren suffer most.")
     page.fill("#id_petition_text", "We ask the city council:\n\nclose the school streets.")
     page.fill("#id_share_text", "I signed for clean air at schools.")
-    page.fill("#id_privacy_notice", "We keep your signature safe. Contact: {contact_email}.")
     page.click("main button[type=submit]")
     page.wait_for_url(f"**/organize/{NEW}/petition/")
     check_axe(page, found, "petition")

@@ -19,7 +19,6 @@ CONTENT = {
     "petition_text": "We ask the council:\r\n\r\nact now.",
     "share_text": "I signed for clean air.",
     "coalition_intro": "",
-    "privacy_notice": "Write to {contact_email}.",
 }
 
 
