@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.utils import translation
-from petitions.rights.privacy import privacy_notice
 
 from campaign.campaigns.models import CampaignMembership
 from petitions.mail.data_copy import signature_data
 from petitions.models import Signature
+from petitions.privacy import privacy_notice
 from petitions.reporting.counting import petition_counts
 from petitions.reporting.dashboard import dashboard_figures
 from petitions.signing.forms import SignatureForm
