@@ -6,6 +6,7 @@ import datetime
 
 from django import template
 
+from campaign.campaigns.models import Role
 from campaign.core import l10n, markup
 
 register = template.Library()
@@ -52,3 +53,12 @@ def campaign_text(value) -> str:
     (the subset of campaign/core/markup.py), always sanitised by nh3. Every page that shows a
     campaign's text renders it through this filter."""
     return markup.render(value or "")
+
+
+@register.filter
+def role_label(value) -> str:
+    """A campaign role's name in the active language ("owner" → "Owner" / "Eigentümer")."""
+    try:
+        return str(Role(value).label)
+    except ValueError:
+        return str(value)
