@@ -144,13 +144,13 @@ def test_a_new_owner_runs_a_third_campaign_end_to_end(browser, site, campaigns, 
     page.wait_for_url(f"{site}/organize/")
 
     # Create, write, set up the petition.
-    page.click("text=New campaign")
+    page.get_by_role("link", name="New campaign").click()
     page.wait_for_url("**/organize/new/")
     page.fill("#id_hashtag", "#CleanAirNow")
     page.fill("#id_slug", NEW)
     page.select_option("#id_primary_language", "en")
     page.select_option("#id_region_kind", "country")
-    page.click("main button[type=submit]")
+    page.get_by_role("button", name="Create the draft").click()
     page.wait_for_url(f"**/organize/{NEW}/content/")
     page.fill("#id_title", "Clean air for every school")
     page.fill("#id_lead", "Children breathe the dirtiest air in town.")
@@ -159,11 +159,11 @@ def test_a_new_owner_runs_a_third_campaign_end_to_end(browser, site, campaigns, 
     page.fill("#id_why", "Air pollution harms lungs.\r\n\r\nChildren suffer most.")
     page.fill("#id_petition_text", "We ask the city council:\n\nclose the school streets.")
     page.fill("#id_share_text", "I signed for clean air at schools.")
-    page.click("main button[type=submit]")
+    page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(f"**/organize/{NEW}/petition/")
     page.fill("#id_goal", "5000")
     page.fill("#id_closes_on", "2031-06-30")
-    page.click("main button[type=submit]")
+    page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(f"**/organize/{NEW}/setup/")
 
     # A translation, reviewed and published in the translation workspace.
