@@ -56,6 +56,12 @@ def check(page, found: dict, name: str) -> None:
         found[name] = violations
 
 
+def overflow(page, found: dict, name: str, width: int) -> None:
+    """Nothing wider than the screen: no sideways scrolling of the whole page."""
+    if (scroll := page.evaluate("document.documentElement.scrollWidth")) > width:
+        found[name] = [f"{scroll} px wide"]
+
+
 def shoot(page, name: str) -> None:
     if folder := os.environ.get("SCREENSHOT_DIR"):
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
@@ -325,7 +331,7 @@ def test_axe_finds_nothing_on_any_organizer_or_partner_page(browser, site, campa
             assert response.status == 200, path
             name = f"organize-{path.strip('/').replace('/', '-') or 'list'}-{width}"
             check(page, found, name)
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+            overflow(page, found, name, width)
             shoot(page, name)
         page.context.close()
         page = signed_in(browser, site, partner_person, width)
@@ -333,7 +339,7 @@ def test_axe_finds_nothing_on_any_organizer_or_partner_page(browser, site, campa
             assert page.goto(f"{site}/partner/{path}").status == 200, path
             name = f"partner-{path.strip('/') or 'list'}-{width}"
             check(page, found, name)
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+            overflow(page, found, name, width)
             shoot(page, name)
         page.context.close()
     assert found == {}, found
