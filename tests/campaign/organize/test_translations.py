@@ -159,7 +159,9 @@ def test_launch_translations_stay_published(campaigns):
 
 def test_an_owner_adds_a_language_the_campaign_did_not_have(client, cast):
     Campaign.objects.filter(slug=EU).update(target_languages=["en", "de"])
-    CampaignTranslation.objects.filter(campaign__slug=EU).exclude(language__in=["en", "de"]).delete()
+    CampaignTranslation.objects.filter(campaign__slug=EU).exclude(
+        language__in=["en", "de"]
+    ).delete()
     organizer = login(Client(), cast["organizer"])
     assert organizer.get(URL).context["add_form"] is None  # organizers translate, owners add
     login(client, cast["owner"])
