@@ -18,8 +18,6 @@ from tests.conftest import confirm_link
 
 EU = "banfacialrecognitioneu"
 NEW = "cleanairnow"
-# The workspace form's button, not the account menu's "Sign out" (also a form in <main>).
-SAVE = "main form:not(.inline-form) button[type=submit]"
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +68,7 @@ def test_owner_creates_previews_and_publishes_a_third_campaign(page_factory, sit
     page.fill("#id_slug", NEW)
     page.select_option("#id_primary_language", "en")
     page.select_option("#id_region_kind", "country")
-    page.click(SAVE)
+    page.click("main button[type=submit]")
     page.wait_for_url(f"**/organize/{NEW}/content/")
     check_axe(page, found, "content")
     shoot(page, tmp_path, "content")
@@ -88,13 +86,13 @@ def test_owner_creates_previews_and_publishes_a_third_campaign(page_factory, sit
     page.fill("#id_why", "Air pollution harms lungs.\n\nChildren suffer most.")
     page.fill("#id_petition_text", "We ask the city council:\n\nclose the school streets.")
     page.fill("#id_share_text", "I signed for clean air at schools.")
-    page.click(SAVE)
+    page.click("main button[type=submit]")
     page.wait_for_url(f"**/organize/{NEW}/petition/")
     check_axe(page, found, "petition")
     shoot(page, tmp_path, "petition")
     page.fill("#id_goal", "5000")
     page.fill("#id_closes_on", "2031-06-30")
-    page.click(SAVE)
+    page.click("main button[type=submit]")
     page.wait_for_url(f"**/organize/{NEW}/setup/")
     check_axe(page, found, "setup")
     shoot(page, tmp_path, "setup")
