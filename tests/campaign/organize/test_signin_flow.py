@@ -139,28 +139,3 @@ def test_sign_up_is_not_advertised_while_closed(client, db, settings):
     settings.ACCOUNT_SIGNUP_OPEN = False
     for path in ("/accounts/login/", "/accounts/password/reset/"):
         assert 'href="/accounts/signup/' not in client.get(path).content.decode(), path
-
-
-def test_first_sign_in_without_totp_goes_on_to_setup_and_codes_without_a_second_prompt(
-    client, campaigns
-):
-    """An owner made by create_owner (a password set through the emailed link) signs in once, and
-    is not asked for the password again to set up TOTP, nor for a code to see the new codes."""
-    from django.core.management import call_command
-
-    from tests.campaign.organize.conftest import make_user
-
-    user = make_user("first@example.org", totp=False)  # as after "Forgot password"
-    call_command("create_owner", "first@example.org", EU, stdout=open("/dev/null", "w"))
-    assert user.memberships.get().role == "owner"
-    cache.clear()
-    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
-    assert response["Location"] == "/organize/"
-    response = client.get("/organize/")
-    assert response["Location"].startswith(SETUP)
-    page = client.get(response["Location"])
-    assert page.status_code == 200
-    secret = page.context["form"].secret
-    response = client.post(SETUP, {"code": code_for(secret)})
-    assert response["Location"].startswith("/accounts/2fa/recovery-codes/")
-    assert client.get(response["Location"]).status_code == 200
