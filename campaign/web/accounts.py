@@ -7,7 +7,6 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.authentication import get_authentication_records
 from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -52,19 +51,6 @@ def invitation_signed_up_with(request: HttpRequest) -> Invitation | None:
 
 def has_active_totp(user) -> bool:
     return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
-
-
-def just_signed_in_before_totp(request: HttpRequest) -> bool:
-    """This session signed in within ACCOUNT_REAUTHENTICATION_TIMEOUT, and the account's TOTP,
-    if any, was set up after that sign-in."""
-    records = get_authentication_records(request, request.user)
-    signed_in_at = records[-1].get("at", 0) if records else 0
-    if time.time() - signed_in_at >= settings.ACCOUNT_REAUTHENTICATION_TIMEOUT:
-        return False
-    totp = Authenticator.objects.filter(
-        user_id=request.user.pk, type=Authenticator.Type.TOTP
-    ).first()
-    return totp is None or totp.created_at.timestamp() >= signed_in_at
 
 
 def mfa_setup_redirect(request: HttpRequest) -> HttpResponse:
@@ -156,16 +142,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """Not within ACCOUNT_REAUTHENTICATION_TIMEOUT of signing up in this browser: a new
-        account has just chosen its password and is not asked for it again (to set up TOTP).
-        Likewise an account that has just signed in with its password and had no TOTP then
-        (one made by ``create_owner``): it sets up TOTP and sees its recovery codes without
-        a second prompt."""
+        account has just chosen its password and is not asked for it again (to set up TOTP)."""
         request = allauth_context.request
         if request is not None and request.user.is_authenticated:
             signed_up_at = request.session.get(SIGNED_UP_AT_SESSION_KEY, 0)
             if time.time() - signed_up_at < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT:
-                return False
-            if just_signed_in_before_totp(request):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
