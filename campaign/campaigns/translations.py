@@ -222,6 +222,16 @@ def set_published(*, translation: CampaignTranslation, published: bool) -> bool:
     return bool(updated)
 
 
+def add_target_language(*, campaign: Campaign, language: str) -> bool:
+    """Make ``language`` one of the campaign's languages to translate into (it shows as missing
+    until someone writes it). Returns whether it changed. Side effect: one UPDATE."""
+    if language in campaign.target_languages:
+        return False
+    campaign.target_languages = [*campaign.target_languages, language]
+    campaign.save(update_fields=["target_languages"])
+    return True
+
+
 @dataclass(frozen=True)
 class WorkspaceLanguage:
     """One language of the translation workspace: its row (None while missing), the fields whose

@@ -20,6 +20,7 @@ from campaign.campaigns.content import LANGUAGE_NAMES
 from campaign.campaigns.models import CampaignTranslation, Role
 from campaign.campaigns.translations import (
     SOURCE_FIELDS,
+    add_target_language,
     approve_translations,
     outdated_fields,
     save_translation,
@@ -92,6 +93,12 @@ def missing_languages(campaign, languages) -> list[tuple[str, str]]:
     return [(row.language, LANGUAGE_NAMES[row.language]) for row in languages if row.missing]
 
 
+def new_languages(campaign, languages) -> list[tuple[str, str]]:
+    """The site's languages the campaign does not have yet (an owner may add one)."""
+    known = {row.language for row in languages}
+    return [(code, name) for code, name in LANGUAGE_NAMES.items() if code not in known]
+
+
 @private_view
 @require_http_methods(["GET", "HEAD", "POST"])
 @require_role(Role.ORGANIZER)
@@ -99,9 +106,16 @@ def translations(request: HttpRequest, slug: str) -> HttpResponse:
     """The campaign's languages with their state; POST picks a missing one to translate."""
     campaign = request.campaign
     languages = workspace_languages(campaign)
-    form = AddLanguageForm(request.POST or None, choices=missing_languages(campaign, languages))
+    # The missing target languages first; once none is missing, an owner may add a new one.
+    choices = missing_languages(campaign, languages)
+    if not choices and role_satisfies(request.campaign_role, Role.OWNER):
+        choices = new_languages(campaign, languages)
+    form = AddLanguageForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
-        return redirect("organize:translation", slug=slug, language=form.cleaned_data["language"])
+        language = form.cleaned_data["language"]
+        if add_target_language(campaign=campaign, language=language):
+            audit(request, "translation_add", language)
+        return redirect("organize:translation", slug=slug, language=language)
     context = workspace_context(
         request,
         languages=[{"row": row, "name": LANGUAGE_NAMES[row.language]} for row in languages],

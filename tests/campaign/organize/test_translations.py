@@ -4,6 +4,7 @@ review, the owners' publish decision, and the audit log."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from campaign.campaigns.models import Campaign, CampaignTranslation
 from campaign.campaigns.translations import SOURCE_FIELDS
@@ -154,3 +155,22 @@ def test_languages_outside_the_targets_are_not_found(client, cast):
 
 def test_launch_translations_stay_published(campaigns):
     assert set(CampaignTranslation.objects.values_list("is_published", flat=True)) == {True}
+
+
+def test_an_owner_adds_a_language_the_campaign_did_not_have(client, cast):
+    Campaign.objects.filter(slug=EU).update(target_languages=["en", "de"])
+    CampaignTranslation.objects.filter(campaign__slug=EU).exclude(
+        language__in=["en", "de"]
+    ).delete()
+    organizer = login(Client(), cast["organizer"])
+    assert organizer.get(URL).context["add_form"] is None  # organizers translate, owners add
+    login(client, cast["owner"])
+    choices = client.get(URL).context["add_form"].fields["language"].choices
+    assert "sv" in [code for code, _ in choices]
+    assert "de" not in [code for code, _ in choices]
+    added = client.post(URL, {"language": "sv"})
+    assert added["Location"] == f"{URL}sv/"
+    assert Campaign.objects.get(slug=EU).target_languages == ["en", "de", "sv"]
+    assert client.get(f"{URL}sv/").status_code == 200
+    event = AuditEvent.objects.get(action="translation_add")
+    assert (event.user, event.detail) == (cast["owner"], f"{EU} sv")
