@@ -9,19 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign.campaigns.models import Campaign, CampaignTranslation, Partner
-from campaign.campaigns.translations import field_hashes, source_hash, translation_hash
+from campaign.campaigns.translations import (
+    SOURCE_FIELDS,
+    field_hashes,
+    source_hash,
+    translation_hash,
+)
 from petitions.models import Petition, Widget
 
 CONTENT_DIR = Path(__file__).resolve().parent / "launch_content"
-TRANSLATED_FIELDS = [
-    "title",
-    "lead",
-    "ask",
-    "addressee",
-    "petition_text",
-    "share_text",
-    "coalition_intro",
-]
+# The seed files give "why" as a list of paragraphs; the other texts as they are stored.
+TRANSLATED_FIELDS = [name for name in SOURCE_FIELDS if name != "why"]
 
 
 def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:

@@ -18,22 +18,15 @@ from campaign.campaigns.models import (
     CampaignTranslation,
     Role,
 )
+from campaign.campaigns.translations import SOURCE_FIELDS
 from petitions.models import Petition
 from petitions.reporting.access_log import record_audit
 
 # Slugs that name organizer pages rather than campaigns (/organize/new/, /organize/invitations/).
 RESERVED_SLUGS = frozenset({"new", "invitations", "admin", "api", "embed", "partner"})
 
-CONTENT_FIELDS = (
-    "title",
-    "lead",
-    "ask",
-    "addressee",
-    "why",
-    "petition_text",
-    "share_text",
-    "coalition_intro",
-)
+# The texts the workspace edits: those a translation is made from.
+CONTENT_FIELDS = tuple(SOURCE_FIELDS)
 
 
 class NotReadyError(Exception):
