@@ -8,13 +8,11 @@ same code without it. This is the one place it is read.
 import os
 
 from campaign.settings import *  # noqa: F403
-from campaign.settings import DATABASES
 
 ROOT_URLCONF = "bench.urls"
 
 # Each piece, and what turning it off means.
 PIECES = {
-    "db_backend": "Django's PostgreSQL backend: SELECT 1 before every request's first query",
     "sign_procedure": "signing sends its SQL as text: the counters, then one CTE",
     "campaign_cache": "the sign path loads the campaign on every POST",
     "page_cache": "public pages are rendered on every GET",
@@ -25,9 +23,6 @@ PIECES = {
 BENCH_DISABLED = frozenset(filter(None, os.environ.get("BENCH_DISABLE", "").split(",")))
 if unknown := BENCH_DISABLED - set(PIECES):
     raise ValueError(f"BENCH_DISABLE names unknown pieces: {sorted(unknown)}")
-if "db_backend" in BENCH_DISABLED:
-    for config in DATABASES.values():
-        config["ENGINE"] = "django.db.backends.postgresql"
 if "campaign_cache" in BENCH_DISABLED:
     CAMPAIGN_CACHE_SECONDS = 0
 if "page_cache" in BENCH_DISABLED:

@@ -150,13 +150,8 @@ def database(url: str) -> dict:
     )
     # Fail fast when the server is unreachable, so clients get a 503 rather than a hang.
     config.setdefault("OPTIONS", {})["connect_timeout"] = envint("DB_CONNECT_TIMEOUT", "3")
-    # Django's backend, checking a reused connection only after it sat idle (campaign/conf/postgres).
-    config["ENGINE"] = "campaign.conf.postgres"
     return config
 
-
-# A connection that answered a request less than this many seconds ago is not health-checked.
-HEALTH_CHECK_IDLE_SECONDS = float(os.environ.get("DB_HEALTH_CHECK_IDLE_SECONDS", "1"))
 
 # Benchmark only: performance pieces turned off to measure what each is worth. Always empty
 # here; bench/settings.py fills it from BENCH_DISABLE (see docs/BENCHMARKS.md, "Machinery").

@@ -1,1 +1,0 @@
-"""Django's PostgreSQL backend, with the per-request health check skipped while a connection is busy."""
