@@ -13,7 +13,6 @@ ROOT_URLCONF = "bench.urls"
 
 # Each piece, and what turning it off means.
 PIECES = {
-    "sign_procedure": "signing sends its SQL as text: the counters, then one CTE",
     "campaign_cache": "the sign path loads the campaign on every POST",
     "page_cache": "public pages are rendered on every GET",
     # Not a setting: bench/surge.py starts the launcher with WORKER_NICE=0 for it.

@@ -153,11 +153,6 @@ def database(url: str) -> dict:
     return config
 
 
-# Benchmark only: performance pieces turned off to measure what each is worth. Always empty
-# here; bench/settings.py fills it from BENCH_DISABLE (see docs/BENCHMARKS.md, "Machinery").
-BENCH_DISABLED: frozenset[str] = frozenset()
-
-
 DATABASES = {"default": database(os.environ["DATABASE_URL"])}
 # Optional read replica for heavy reads such as exports (see campaign/conf/dbrouting.py).
 if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL"):

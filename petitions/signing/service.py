@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -48,60 +47,6 @@ _SIGN_COUNTED = f"""CALL petitions_sign_counted(
     {placeholders(COUNTED_PARAMETERS)},
     p_signature_id => NULL
 )"""
-
-# Benchmark only (BENCH_DISABLE=sign_procedure): what the function does, sent as text, so
-# that every signature's SQL is parsed and planned again; the counters go first on their own.
-_SIGN_AS_TEXT = """
-WITH signature AS (
-    INSERT INTO petitions_signature
-        (public_id, petition_id, name, email, email_key, country, region, postal_code, locale,
-         status, created_at, counted, updates_opt_in, partner_id, source, ref, ip_hash,
-         widget_id, embed_origin, embed_origin_registered, partner_opt_in, held_reason)
-    VALUES (%(public_id)s, %(petition_id)s, %(name)s, %(email)s, %(email_key)s, %(country)s,
-            %(region)s, %(postal_code)s, %(locale)s, 'pending', %(now)s, false,
-            %(updates_opt_in)s, %(partner_id)s, %(source)s, %(ref)s, %(ip_hash)s,
-            %(widget_id)s, %(embed_origin)s, %(embed_origin_registered)s, %(partner_opt_in)s,
-            %(held_reason)s)
-    ON CONFLICT (petition_id, email_key) DO NOTHING
-    RETURNING id
-), consents AS (
-    INSERT INTO petitions_consent (signature_id, text_id, given_at, partner_id)
-    SELECT signature.id, shown.text_id, %(now)s, shown.partner_id
-    FROM signature, unnest(%(text_ids)s::bigint[], %(consent_partner_ids)s::bigint[])
-        AS shown(text_id, partner_id)
-), task AS (
-    INSERT INTO django_tasks_database_dbtaskresult
-        (id, status, enqueued_at, args_kwargs, priority, task_path, worker_ids,
-         queue_name, backend_name, run_after, exception_class_path, traceback)
-    SELECT %(task_id)s, 'READY', %(now)s,
-        jsonb_build_object('args', '[]'::jsonb,
-                           'kwargs', jsonb_build_object('signature_id', signature.id)),
-        %(task_priority)s, %(task_path)s, '[]'::jsonb, %(task_queue)s, %(task_backend)s,
-        %(task_run_after)s, '', ''
-    FROM signature WHERE %(task_id)s::uuid IS NOT NULL
-)
-SELECT (SELECT id FROM signature)
-"""
-
-
-def _held_reason_counted_apart(held_reason: str, rate_checks: Sequence[RateCheck]) -> str:
-    """Benchmark only: count the rate limits in a round trip of their own, as
-    petitions_sign_counted() does in the signing call, and decide the held reason alike."""
-    prefix = "" if connection.in_atomic_block else "SET LOCAL synchronous_commit TO OFF; "
-    keys = sorted({(check.counter, check.expires_at) for check in rate_checks})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            prefix
-            + "INSERT INTO petitions_ratecounter (key, count, expires_at) VALUES "
-            + ", ".join(["(%s, 1, %s)"] * len(keys))
-            + " ON CONFLICT (key) DO UPDATE SET count = petitions_ratecounter.count + 1"
-            " RETURNING key, count",
-            [item for pair in keys for item in pair],
-        )
-        counts = dict(cursor.fetchall())
-    if held_reason:
-        return held_reason
-    return next((str(c.reason) for c in rate_checks if counts[c.counter] > c.limit), "")
 
 
 NO_TASK = {
@@ -188,10 +133,6 @@ def create_signature(
     }
     params.update(task_params(send_confirmation_email) if email_in_statement else NO_TASK)
     sql = _SIGN
-    if "sign_procedure" in settings.BENCH_DISABLED:  # benchmark switch
-        if rate_checks:
-            params["held_reason"] = _held_reason_counted_apart(str(held_reason), rate_checks)
-        sql, rate_checks = _SIGN_AS_TEXT, ()
     if rate_checks:
         sql = _SIGN_COUNTED
         params.update(
