@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from campaign.campaigns.models import new_widget_key
@@ -94,12 +95,12 @@ class HeldReason(models.TextChoices):
     """Why a signature is held out of the counts until an organizer releases it."""
 
     NONE = "", "Not held"
-    HONEYPOT = "honeypot", "Honeypot field filled"
-    TOO_FAST = "too_fast", "Form sent too fast"  # no longer given; kept for rows held before
-    DISPOSABLE = "disposable", "Disposable email domain"
-    RATE_IP = "rate_ip", "Too many signatures from one address"
-    RATE_DOMAIN = "rate_domain", "Too many signatures from one email domain"
-    RATE_PETITION = "rate_petition", "Petition-wide surge limit"
+    HONEYPOT = "honeypot", _("Honeypot field filled")
+    TOO_FAST = "too_fast", _("Form sent too fast")  # no longer given; kept for rows held before
+    DISPOSABLE = "disposable", _("Disposable email domain")
+    RATE_IP = "rate_ip", _("Too many signatures from one address")
+    RATE_DOMAIN = "rate_domain", _("Too many signatures from one email domain")
+    RATE_PETITION = "rate_petition", _("Petition-wide surge limit")
 
 
 # The one definition of a signature that counts: confirmed by its address and not held for

@@ -37,7 +37,6 @@ from campaign.organize.campaigns import (
 )
 from campaign.web.access import require_role
 from petitions import controls, workspace
-from petitions.models import HeldReason
 from petitions.reporting.access_log import record_audit
 
 
@@ -80,19 +79,6 @@ class RegionFields(forms.Form):
             except forms.ValidationError as error:
                 self.add_error(None, error)
         return data
-
-
-def held_reason_label(reason: str) -> str:
-    """Why a signature is held, in the interface language."""
-    names = {
-        HeldReason.HONEYPOT: _("Honeypot field filled"),
-        HeldReason.TOO_FAST: _("Form sent too fast"),
-        HeldReason.DISPOSABLE: _("Disposable email domain"),
-        HeldReason.RATE_IP: _("Too many signatures from one address"),
-        HeldReason.RATE_DOMAIN: _("Too many signatures from one email domain"),
-        HeldReason.RATE_PETITION: _("Petition-wide surge limit"),
-    }
-    return names.get(reason, reason)
 
 
 class NewCampaignForm(RegionFields):
@@ -299,7 +285,7 @@ def owner_controls(request: HttpRequest, slug: str) -> HttpResponse:
     context = workspace_context(request, "controls")
     context.update(
         {
-            "held": [{"signature": s, "reason": held_reason_label(s.held_reason)} for s in held],
+            "held": [{"signature": s, "reason": s.get_held_reason_display()} for s in held],
         }
     )
     return render(request, "organize/controls.html", context)
