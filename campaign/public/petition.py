@@ -227,13 +227,10 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     petition = campaign.petition
     context = campaign_context(request, campaign, "petitions:resend")
-    if request.method != "POST":
-        context["form"] = ResendForm(
-            initial={"form_token": make_form_token(petition_id=petition.pk)}
-        )
-        return public(render(request, "petitions/resend.html", context))
-    if not origin_allowed(request):
-        return forbidden_origin(request)
+    if (
+        answer := _address_form_answer(request, petition, context, "petitions/resend.html")
+    ) is not None:
+        return answer
     if link_token := request.POST.get("token"):
         link = read_confirm_token(link_token)
         signature = find_signature(public_id=link.public_id) if link.public_id else None
@@ -247,6 +244,21 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
         return email
     resend_confirmation(petition=petition, email=email, ip_hash=client_ip_hash(request))
     return _see_other(reverse("petitions:check_email", kwargs={"slug": slug}))
+
+
+def _address_form_answer(
+    request: HttpRequest, petition, context: dict, template: str
+) -> HttpResponse | None:
+    """The answer an address form (resend, new rights links) gives before its POST is read:
+    the empty form for a GET, a refusal for a POST from another origin; None otherwise."""
+    if request.method != "POST":
+        context["form"] = ResendForm(
+            initial={"form_token": make_form_token(petition_id=petition.pk)}
+        )
+        return public(render(request, template, context))
+    if not origin_allowed(request):
+        return forbidden_origin(request)
+    return None
 
 
 def _posted_address(
@@ -437,13 +449,12 @@ def new_rights_links(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(slug)
     petition = campaign.petition
     context = campaign_context(request, campaign, "petitions:new_rights_links")
-    if request.method != "POST":
-        context["form"] = ResendForm(
-            initial={"form_token": make_form_token(petition_id=petition.pk)}
+    if (
+        answer := _address_form_answer(
+            request, petition, context, "petitions/new_rights_links.html"
         )
-        return public(render(request, "petitions/new_rights_links.html", context))
-    if not origin_allowed(request):
-        return forbidden_origin(request)
+    ) is not None:
+        return answer
     email = _posted_address(request, petition, context, "petitions/new_rights_links.html")
     if isinstance(email, HttpResponse):
         return email
