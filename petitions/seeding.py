@@ -36,7 +36,7 @@ def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
     primary_language = data["primary_language"]
     texts = {
         language: {
-            **{name: text[name] for name in TRANSLATED_FIELDS},
+            **{name: text.get(name, "") for name in TRANSLATED_FIELDS},
             "why": "\n\n".join(text["why"]),
         }
         for language, text in data["translations"].items()

@@ -140,6 +140,34 @@ class CampaignTranslation(models.Model):
     petition_text = ParagraphTextField()
     share_text = models.CharField(max_length=280)
     coalition_intro = models.CharField(max_length=300, blank=True)
+    # The campaign site's sections (formats in campaign/campaigns/sections.py); empty: not shown.
+    sources = ParagraphTextField(
+        blank=True,
+        default="",
+        help_text="Numbered sources, one per line: title | publisher | date | address. "
+        "Texts cite them as [1], [2], …",
+    )
+    faq = ParagraphTextField(
+        blank=True, default="", help_text='Questions: a line "### question", then the answer.'
+    )
+    myths = ParagraphTextField(
+        blank=True, default="", help_text='Myths: a line "### myth", then the facts.'
+    )
+    timeline = ParagraphTextField(
+        blank=True,
+        default="",
+        help_text="Milestones, one per paragraph: YYYY, YYYY-MM or YYYY-MM-DD | what happened.",
+    )
+    resources = ParagraphTextField(
+        blank=True,
+        default="",
+        help_text='Resources and toolkit: a line "### title", then what it is and its link.',
+    )
+    contact = ParagraphTextField(
+        blank=True,
+        default="",
+        help_text='Contact, press and imprint: a line "### heading", then the text.',
+    )
     updated_at = models.DateTimeField(auto_now=True)
     needs_review = models.BooleanField(
         default=True, help_text="Not yet approved by a native speaker."
@@ -326,3 +354,58 @@ class PartnerMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.partner}"
+
+
+class CampaignUpdate(models.Model):
+    """News from a campaign, written in its primary language and translated like its page.
+
+    A draft until ``published_at`` is set; published updates show on the campaign page, its
+    updates page and its Atom feeds, and may be emailed to signers who opted in.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
+    slug = models.SlugField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "-published_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "slug"], name="campaign_update_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug}/{self.slug}"
+
+
+class CampaignUpdateTranslation(models.Model):
+    """An update's title and text in one language; reviewed like a campaign translation."""
+
+    update = models.ForeignKey(
+        CampaignUpdate, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(max_length=200)
+    body = ParagraphTextField()
+    needs_review = models.BooleanField(default=True)
+    source_field_hashes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per field, the hash of the primary-language field it was written from.",
+    )
+    seeded_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["update", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["update", "language"], name="campaign_update_translation_unique_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update} [{self.language}]"

@@ -23,6 +23,12 @@ SOURCE_FIELDS = [
     "petition_text",
     "share_text",
     "coalition_intro",
+    "sources",
+    "faq",
+    "myths",
+    "timeline",
+    "resources",
+    "contact",
 ]
 
 
