@@ -62,6 +62,19 @@ def format_date(
     return babel_dates.format_date(value, format=form, locale=babel_locale(language))
 
 
+# CLDR skeletons for a date known to the year or to the month only ("2020", "January 2020").
+PRECISION_SKELETONS = {"year": "y", "month": "yMMMM"}
+
+
+def format_partial_date(value: datetime.date, precision: str, language: str | None = None) -> str:
+    """A date known to the ``year``, ``month`` or ``day``, as the language writes it:
+    2020 / January 2020 / 3 January 2020 (de: 2020 / Januar 2020 / 3. Januar 2020)."""
+    skeleton = PRECISION_SKELETONS.get(precision)
+    if skeleton is None:
+        return format_date(value, language)
+    return babel_dates.format_skeleton(skeleton, value, locale=babel_locale(language))
+
+
 def format_datetime(value: datetime.datetime, language: str | None = None) -> str:
     """A moment as date and time in the language's medium CLDR format, in the site's time zone."""
     if timezone.is_aware(value):

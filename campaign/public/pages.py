@@ -21,6 +21,7 @@ from campaign.campaigns.content import (
     offered_languages,
 )
 from campaign.campaigns.models import Campaign, Role
+from campaign.campaigns.sections import page_sections
 from campaign.campaigns.share_images import image_version, share_image
 from campaign.core.links import absolute_url
 from campaign.web.access import require_role
@@ -149,6 +150,8 @@ def render_campaign_page(
             "pow_bits": settings.POW_DIFFICULTY_BITS,
             "honeypot_field": HONEYPOT_FIELD,
             "preview": preview,
+            # Parsed and rendered once here; the page is then served from the cache.
+            "sections": page_sections(context["content"], translation.get_language()),
         }
     )
     return render(request, "campaign/detail.html", context, status=status)
