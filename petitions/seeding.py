@@ -8,9 +8,17 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from campaign.campaigns.models import Campaign, CampaignTranslation, Partner
+from campaign.campaigns.models import (
+    Campaign,
+    CampaignTranslation,
+    CampaignUpdate,
+    CampaignUpdateTranslation,
+    Partner,
+)
+from campaign.campaigns.sections import join_items, join_sources, join_timeline
 from campaign.campaigns.translations import (
     SOURCE_FIELDS,
+    field_hash,
     field_hashes,
     source_hash,
     translation_hash,
@@ -18,8 +26,42 @@ from campaign.campaigns.translations import (
 from petitions.models import Petition, Widget
 
 CONTENT_DIR = Path(__file__).resolve().parent / "launch_content"
-# The seed files give "why" as a list of paragraphs; the other texts as they are stored.
-TRANSLATED_FIELDS = [name for name in SOURCE_FIELDS if name != "why"]
+# The seed files give these as lists (formats in campaign/campaigns/sections.py); the other
+# texts as they are stored.
+LIST_FIELDS = ("why", "sources", "faq", "myths", "timeline", "resources", "contact")
+TRANSLATED_FIELDS = [name for name in SOURCE_FIELDS if name not in LIST_FIELDS]
+# Per item list, the keys of an item's heading and of its paragraphs in the seed files.
+ITEM_KEYS = {
+    "faq": ("q", "a"),
+    "myths": ("myth", "fact"),
+    "resources": ("title", "text"),
+    "contact": ("heading", "text"),
+}
+# The update every launch campaign starts with (its launch), from the files' "updates".
+LAUNCH_UPDATE = "launch"
+
+
+def paragraphs(value) -> list[str]:
+    """A seed file's paragraphs: a list of them, or one string."""
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def stored_texts(text: dict) -> dict[str, str]:
+    """One language of a seed file as the translation's stored texts (missing keys: "")."""
+    return {
+        **{name: text.get(name, "") for name in TRANSLATED_FIELDS},
+        "why": "\n\n".join(paragraphs(text.get("why"))),
+        "sources": join_sources(text.get("sources") or []),
+        "timeline": join_timeline(
+            [(item["date"], item["text"]) for item in text.get("timeline") or []]
+        ),
+        **{
+            name: join_items(
+                [(item[heading], paragraphs(item[body])) for item in text.get(name) or []]
+            )
+            for name, (heading, body) in ITEM_KEYS.items()
+        },
+    }
 
 
 def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
@@ -34,13 +76,7 @@ def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
     """
     slug = data["slug"]
     primary_language = data["primary_language"]
-    texts = {
-        language: {
-            **{name: text.get(name, "") for name in TRANSLATED_FIELDS},
-            "why": "\n\n".join(text["why"]),
-        }
-        for language, text in data["translations"].items()
-    }
+    texts = {language: stored_texts(text) for language, text in data["translations"].items()}
     # Seeded translations were written from the primary text in the same file.
     written_from = source_hash(texts[primary_language])
     written_from_fields = field_hashes(texts[primary_language])
@@ -103,9 +139,67 @@ def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
                 name=member["name"],
                 defaults={"website": member.get("website", ""), "position": position},
             )
+        seed_launch_update(campaign, data)
         if demo_partner:
             seed_demo_partner(campaign, petition)
     return campaign
+
+
+def update_texts(text: dict) -> dict[str, str]:
+    return {"title": text.get("title", ""), "body": "\n\n".join(paragraphs(text.get("body")))}
+
+
+def update_hash(texts: dict[str, str]) -> str:
+    """What an update translation was seeded with, to tell later whether someone edited it."""
+    return field_hash(json.dumps([texts["title"], texts["body"]], ensure_ascii=False))
+
+
+def seed_launch_update(campaign: Campaign, data: dict) -> CampaignUpdate | None:
+    """The campaign's launch as its first update, in each language whose file has one.
+
+    Like the campaign's translations: a new row is written from the primary language's text
+    (``source_field_hashes``) and needs review except in the primary language; a row still
+    holding what it was seeded with takes the file's new text; an edited row is left alone.
+    Side effects: creates the update (published when the campaign was) and its translations
+    where missing, updates unedited ones. Returns the update (None when no file has one).
+    """
+    launches = {
+        language: update_texts(text["updates"][LAUNCH_UPDATE])
+        for language, text in data["translations"].items()
+        if LAUNCH_UPDATE in (text.get("updates") or {})
+    }
+    if not launches:
+        return None
+    update, _ = CampaignUpdate.objects.get_or_create(
+        campaign=campaign, slug=LAUNCH_UPDATE, defaults={"published_at": campaign.published_at}
+    )
+    primary = launches.get(campaign.primary_language)
+    written_from = (
+        {name: field_hash(primary[name]) for name in ("title", "body")} if primary else {}
+    )
+    for language, texts in launches.items():
+        is_primary = language == campaign.primary_language
+        seeded = update_hash(texts)
+        row, created = CampaignUpdateTranslation.objects.get_or_create(
+            update=update,
+            language=language,
+            defaults={
+                **texts,
+                "needs_review": not is_primary,
+                "source_field_hashes": written_from,
+                "seeded_hash": seeded,
+            },
+        )
+        if created or not row.seeded_hash or row.seeded_hash == seeded:
+            continue
+        if update_hash({"title": row.title, "body": row.body}) != row.seeded_hash:
+            continue  # edited since it was seeded: the organizer's text wins
+        row.title, row.body = texts["title"], texts["body"]
+        row.seeded_hash = seeded
+        row.source_field_hashes = written_from
+        row.needs_review = not is_primary
+        row.save()
+    return update
 
 
 def demo_widget_key(slug: str) -> str:
