@@ -28,6 +28,12 @@ from campaign.campaigns.translations import (
     workspace_languages,
 )
 from campaign.organize.campaigns import campaign_title, private_view, tabs
+from campaign.organize.section_fields import (
+    FORMATTED_SECTIONS,
+    SECTION_HELP,
+    SECTION_LABELS,
+    check_sections,
+)
 from campaign.web.access import require_role
 from petitions.reporting.access_log import record_audit
 
@@ -40,18 +46,26 @@ FIELD_LABELS = {
     "petition_text": gettext_lazy("The petition"),
     "share_text": gettext_lazy("Share text"),
     "coalition_intro": gettext_lazy("The coalition"),
+    **SECTION_LABELS,
 }
 # Fields rendered through the campaign_text filter, so they may use the formatting subset.
-FORMATTED_FIELDS = {"ask", "why", "petition_text", "coalition_intro"}
+FORMATTED_FIELDS = {"ask", "why", "petition_text", "coalition_intro", *FORMATTED_SECTIONS}
 
 
 class TranslationForm(forms.ModelForm):
-    """The text fields of one language; the model's fields normalise line endings."""
+    """The text fields of one language; the model's fields normalise line endings, and the
+    sections' formats are checked (campaign/campaigns/sections.py)."""
 
     class Meta:
         model = CampaignTranslation
         fields = SOURCE_FIELDS
         labels = FIELD_LABELS
+        help_texts = SECTION_HELP  # shown beside the field by the template, in its place
+
+    def clean(self):
+        cleaned = super().clean()
+        check_sections(self)
+        return cleaned
 
 
 class AddLanguageForm(forms.Form):
@@ -159,11 +173,15 @@ def translation(request: HttpRequest, slug: str, language: str) -> HttpResponse:
         described_by = [
             *([] if is_primary else [f"source-{name}"]),
             *([f"flag-{name}"] if name in outdated else []),
+            *([f"error-{name}"] if form.errors.get(name) else []),
+            *([f"help-{name}"] if name in SECTION_HELP else []),
             *(["formatting-help"] if name in FORMATTED_FIELDS else []),
         ]
         attrs = form.fields[name].widget.attrs
         if described_by:
             attrs["aria-describedby"] = " ".join(described_by)
+        if form.errors.get(name):
+            attrs["aria-invalid"] = "true"
         if "rows" in attrs and primary is not None:
             # About as tall as the primary text beside it, so both can be read together.
             source = getattr(primary, name)
@@ -174,6 +192,7 @@ def translation(request: HttpRequest, slug: str, language: str) -> HttpResponse:
             "source": getattr(primary, name) if primary is not None else "",
             "outdated": name in outdated,
             "formatted": name in FORMATTED_FIELDS,
+            "help": SECTION_HELP.get(name, ""),
         }
         for name in SOURCE_FIELDS
     ]

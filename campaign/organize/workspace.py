@@ -35,6 +35,7 @@ from campaign.organize.campaigns import (
     private_view,
     tabs,
 )
+from campaign.organize.section_fields import SECTION_HELP, SECTION_LABELS, check_sections
 from campaign.web.access import require_role
 from petitions import controls, workspace
 from petitions.reporting.access_log import record_audit
@@ -177,6 +178,7 @@ class ContentForm(forms.ModelForm):
             "petition_text": gettext_lazy("The petition"),
             "share_text": gettext_lazy("Share text"),
             "coalition_intro": gettext_lazy("Coalition introduction"),
+            **SECTION_LABELS,
         }
         # The model's help texts are for the admin (English); these are the interface's.
         help_texts = {
@@ -184,12 +186,18 @@ class ContentForm(forms.ModelForm):
             "ask": "",
             "why": gettext_lazy("Separate paragraphs with an empty line."),
             "petition_text": gettext_lazy("Separate paragraphs with an empty line."),
+            **SECTION_HELP,
         }
         widgets = {
             "ask": forms.Textarea(attrs={"rows": 3}),
             "lead": forms.Textarea(attrs={"rows": 3}),
             "share_text": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        check_sections(self)  # the sections' formats, next to the field at fault
+        return cleaned
 
 
 @private_view
