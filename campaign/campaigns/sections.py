@@ -151,7 +151,10 @@ def is_heading(line: str) -> bool:
 
 def is_web_address(url: str) -> bool:
     """Whether ``url`` is an http(s) address with a host (the only links a source may have)."""
-    address = urlsplit(url)
+    try:
+        address = urlsplit(url)
+    except ValueError:  # such as an unclosed "[" of an IPv6 host
+        return False
     return (
         address.scheme in URL_SCHEMES
         and bool(address.netloc)

@@ -133,23 +133,25 @@ def test_validate_accepts_well_formed_sections():
 
 def test_validate_reports_each_problem_next_to_its_field():
     values = {
-        "why": "Cited [1] and [6], linked [7](https://example.org/).",
+        "why": "Cited [1] and [7], linked [8](https://example.org/).",
         "sources": "Good | P | 2020 | https://a.org/\n"
         "Missing parts | P\n"
         "Bad date | P | 2020-13 | https://b.org/\n"
         "Bad scheme | P | 2020 | javascript:alert(1)\n"
-        "No host | P | 2020 | https://",
+        "No host | P | 2020 | https://\n"
+        "Broken host | P | 2020 | https://[::1",
         "faq": "Intro before any heading.\n### Q?\n\nA [9].\n### \n\nText.",
         "myths": "### A myth without a fact",
         "timeline": "2020-1 | Bad date.\n\nNo separator.\n\n2021 |",
     }
     assert validate(values) == {
-        "why": ["[6] cites source 6, but there is no such source."],
+        "why": ["[7] cites source 7, but there is no such source."],
         "sources": [
             "Source 2: write it as title | publisher | date | address.",
             "“2020-13” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD.",
             "Source 4: the address must start with https:// or http://.",
             "Source 5: the address must start with https:// or http://.",
+            "Source 6: the address must start with https:// or http://.",
         ],
         "faq": [
             "Start each item with a line “### ” and its heading; there is text before the first one.",
