@@ -10,6 +10,7 @@ from campaign.campaigns.translations import field_hash
 from petitions.seeding import CONTENT_DIR, seed_campaign
 
 EU = "banfacialrecognitioneu"
+SECTION_KEYS = ("sources", "faq", "myths", "timeline", "resources", "contact")
 SECTIONS = {
     "en": {
         "sources": [
@@ -33,6 +34,10 @@ SECTIONS = {
 
 def eu_content(sections: dict | None = None) -> dict:
     data = json.loads((CONTENT_DIR / f"{EU}.json").read_text(encoding="utf-8"))
+    # The real file's sections and update are dropped, so only this module's fixture counts.
+    for text in data["translations"].values():
+        for key in (*SECTION_KEYS, "updates"):
+            text.pop(key, None)
     for language, keys in (SECTIONS if sections is None else sections).items():
         data["translations"][language].update(keys)
     return data
