@@ -20,6 +20,7 @@ from campaign.campaigns.content import (
     is_unreviewed,
     offered_languages,
 )
+from campaign.campaigns.images import hero_picture, with_logos
 from campaign.campaigns.models import Campaign, Role
 from campaign.campaigns.share_images import image_version, share_image
 from campaign.core.links import absolute_url
@@ -104,7 +105,8 @@ def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) ->
         ),
         "og_locale": og_locale(language),
         "share_image_url": share_image_url(campaign, content, language),
-        "coalition": [p for p in campaign.partners.all() if p.is_listed],
+        "coalition": with_logos([p for p in campaign.partners.all() if p.is_listed]),
+        "hero": hero_picture(campaign=campaign, alt=content.hero_alt),
     }
 
 
