@@ -39,6 +39,7 @@ def logo(width: int = 600, height: int = 300) -> Image.Image:
     """A transparent RGBA logo: a filled circle and a bar on a clear background."""
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
-    draw.ellipse((10, 10, height - 10, height - 10), fill=(138, 28, 28, 255))
-    draw.rectangle((height, height // 3, width - 10, 2 * height // 3), fill=(20, 20, 20, 255))
+    side = min(width, height)
+    draw.ellipse((side // 10, side // 10, side * 9 // 10, side * 9 // 10), fill=(138, 28, 28, 255))
+    draw.rectangle((width // 2, height // 3, width * 9 // 10, height * 2 // 3), fill=(20, 20, 20))
     return image

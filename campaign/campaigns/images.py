@@ -29,6 +29,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -111,18 +112,24 @@ def open_upload(upload) -> Image.Image:
                 "Please upload a PNG or WebP file."
             )
         )
+    too_many_pixels = ImageRejected(
+        _("The image has too many pixels: at most %(megapixels)s million are accepted.")
+        % {"megapixels": f"{settings.IMAGE_MAX_PIXELS / 1_000_000:g}"}
+    )
     try:
-        image = Image.open(upload, formats=ACCEPTED_FORMATS)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        with warnings.catch_warnings():
+            # Pillow's own limit warns (or raises, at twice it); IMAGE_MAX_PIXELS decides here.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(upload, formats=ACCEPTED_FORMATS)
+    except Image.DecompressionBombError:
+        raise too_many_pixels from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise ImageRejected(
             _("This file is not an image in a format we accept: JPEG, PNG, WebP or AVIF.")
         ) from None
     width, height = image.size
     if width * height > settings.IMAGE_MAX_PIXELS:
-        raise ImageRejected(
-            _("The image has too many pixels: at most %(megapixels)s million are accepted.")
-            % {"megapixels": f"{settings.IMAGE_MAX_PIXELS / 1_000_000:g}"}
-        )
+        raise too_many_pixels
     try:
         image.load()
     except (OSError, ValueError, Image.DecompressionBombError):
@@ -296,15 +303,17 @@ def set_hero_alt(*, campaign: Campaign, alt: str) -> None:
         primary.save(update_fields=["hero_alt", "updated_at"])
 
 
-def replace_hero(*, campaign: Campaign, upload=None, alt: str | None = None) -> None:
-    """Give the campaign a new hero image (``upload``) and/or description (``alt``).
+def replace_hero(*, campaign: Campaign, upload=None, alt: str | None = None, variants=None) -> None:
+    """Give the campaign a new hero image (``upload``, or its already processed
+    ``variants``) and/or description (``alt``).
 
-    The upload is processed before the transaction, so no row is locked meanwhile.
+    The upload is processed before any row is locked.
     Raises ImageRejected (nothing changed) when the upload is not accepted.
     Side effects: INSERTs the new image's rows, UPDATEs the campaign (and with ``alt`` its
     primary translation), DELETEs the image it replaces.
     """
-    variants = process_upload(upload=upload, kind=ImageKind.HERO) if upload else None
+    if upload:
+        variants = process_upload(upload=upload, kind=ImageKind.HERO)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if variants is not None:
@@ -334,13 +343,14 @@ def remove_hero(*, campaign: Campaign) -> bool:
     return True
 
 
-def replace_logo(*, partner: Partner, upload) -> None:
-    """Give the partner a new logo.
+def replace_logo(*, partner: Partner, upload=None, variants=None) -> None:
+    """Give the partner a new logo (``upload``, or its already processed ``variants``).
 
     Raises ImageRejected (nothing changed) when the upload is not accepted.
     Side effects: INSERTs the logo's rows, UPDATEs the partner, DELETEs the old logo.
     """
-    variants = process_upload(upload=upload, kind=ImageKind.LOGO)
+    if upload:
+        variants = process_upload(upload=upload, kind=ImageKind.LOGO)
     with transaction.atomic():
         locked = Partner.objects.select_for_update().get(pk=partner.pk)
         old = locked.logo_id
