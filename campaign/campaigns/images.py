@@ -252,7 +252,14 @@ def process_upload(*, upload, kind: str) -> list[Variant]:
     Raises ImageRejected when the upload is not accepted.
     """
     image = open_upload(upload)
-    return hero_variants(image) if kind == ImageKind.HERO else logo_variants(image)
+    try:
+        return hero_variants(image) if kind == ImageKind.HERO else logo_variants(image)
+    except (OSError, ValueError) as error:  # a mode or frame Pillow cannot convert
+        if isinstance(error, ImageRejected):
+            raise
+        raise ImageRejected(
+            _("The image could not be read: the file may be damaged. Please try another one.")
+        ) from None
 
 
 def save_variants(*, kind: str, variants: list[Variant]) -> StoredImage:
