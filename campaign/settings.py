@@ -394,6 +394,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_44
 DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000")
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 PUBLIC_FORM_MAX_BYTES = envint("PUBLIC_FORM_MAX_BYTES", str(16 * 1024))
+# Organizers' image uploads (hero images, partner logos; campaign/campaigns/images.py): the
+# file's size, and its pixels before anything is decoded (a small file can hold a huge image).
+IMAGE_UPLOAD_MAX_BYTES = envint("IMAGE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+IMAGE_MAX_PIXELS = envint("IMAGE_MAX_PIXELS", str(50_000_000))
 
 # Accounts (django-allauth): email login, verified email, TOTP mandatory for organizer areas.
 AUTHENTICATION_BACKENDS = [

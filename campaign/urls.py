@@ -3,10 +3,11 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from campaign.partner import views as partner_views
 from campaign.public import embed as widget_views
+from campaign.public import images as image_views
 from campaign.public import pages as views
 from campaign.public import petition as petition_views
 from campaign.public.esp_webhooks import tracking_webhook_urls
@@ -30,6 +31,11 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    re_path(
+        r"^img/(?P<digest>[0-9a-f]{32})\.(?P<extension>avif|webp|jpg|png)$",
+        image_views.image,
+        name="image",
+    ),
     path("api/v1/petitions/<slug:slug>", petition_views.api_petition, name="api_petition"),
     path("embed/<slug:slug>.js", widget_views.loader, name="embed_loader"),
     path("embed/<slug:slug>/", widget_views.frame, name="embed_frame"),

@@ -12,6 +12,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from campaign.campaigns import images
 from campaign.campaigns.models import (
     Campaign,
     CampaignMembership,
@@ -25,8 +26,9 @@ from petitions.reporting.access_log import record_audit
 # Slugs that name organizer pages rather than campaigns (/organize/new/, /organize/invitations/).
 RESERVED_SLUGS = frozenset({"new", "invitations", "admin", "api", "embed", "partner"})
 
-# The texts the workspace edits: those a translation is made from.
-CONTENT_FIELDS = tuple(SOURCE_FIELDS)
+# The texts the workspace's content page edits: those a translation is made from, but for
+# the hero image's description, which is edited beside the image (set_hero_image).
+CONTENT_FIELDS = tuple(name for name in SOURCE_FIELDS if name != "hero_alt")
 
 
 class NotReadyError(Exception):
@@ -154,3 +156,36 @@ def publish_campaign(*, campaign: Campaign, by) -> Campaign:
             )
     campaign.published_at = locked.published_at
     return campaign
+
+
+def set_hero_image(*, campaign: Campaign, upload=None, alt: str | None = None, by) -> None:
+    """A new hero image and/or its description in the primary language.
+
+    Raises campaign.campaigns.images.ImageRejected (nothing changed) for an upload that is not
+    accepted. Side effects: those of ``images.replace_hero``, writes the audit log.
+    """
+    with transaction.atomic():
+        images.replace_hero(campaign=campaign, upload=upload, alt=alt)
+        record_audit(
+            user=by,
+            action="hero_image" if upload else "hero_alt",
+            petition=Petition.objects.filter(campaign=campaign).first(),
+            detail=campaign.slug,
+        )
+
+
+def remove_hero_image(*, campaign: Campaign, by) -> bool:
+    """Take the hero image off the campaign page; False if there was none.
+
+    Side effects: those of ``images.remove_hero``, writes the audit log.
+    """
+    with transaction.atomic():
+        removed = images.remove_hero(campaign=campaign)
+        if removed:
+            record_audit(
+                user=by,
+                action="hero_image_remove",
+                petition=Petition.objects.filter(campaign=campaign).first(),
+                detail=campaign.slug,
+            )
+    return removed

@@ -4,10 +4,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from campaign.campaigns import images
 from campaign.campaigns.models import (
     Campaign,
     CampaignMembership,
     CampaignTranslation,
+    ImageKind,
     Invitation,
     Partner,
     PartnerMembership,
@@ -57,8 +59,33 @@ class PartnerInline(admin.TabularInline):
     fields = ["name", "website", "contact_email", "is_listed", "position", "webhook_url"]
 
 
-class CampaignAdminForm(forms.ModelForm):
-    """The region kind and its country, offered and checked as the organizer form does."""
+class ImageUploadForm(forms.ModelForm):
+    """An image upload beside the model's fields, processed in ``clean`` (so a refused file
+    is a form error) and stored by the admin's ``save_model`` (campaign/campaigns/images.py)."""
+
+    image_kind = ImageKind.HERO
+
+    upload = forms.FileField(
+        label=_("New image"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or AVIF; SVG is not accepted."),
+    )
+    remove = forms.BooleanField(label=_("Remove the image"), required=False)
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        self.variants = None
+        if upload:
+            try:
+                self.variants = images.process_upload(upload=upload, kind=self.image_kind)
+            except images.ImageRejected as rejected:
+                raise forms.ValidationError(rejected.message) from None
+        return upload
+
+
+class CampaignAdminForm(ImageUploadForm):
+    """The region kind and its country, offered and checked as the organizer form does; the
+    hero image, as the organizer workspace takes it."""
 
     region_kind = forms.ChoiceField(choices=region_kind_choices)
     region_country = forms.ChoiceField(
@@ -93,10 +120,15 @@ class CampaignAdmin(admin.ModelAdmin):
     ]
     prepopulated_fields = {"slug": ["hashtag"]}
     readonly_fields = ["translation_status"]
+    exclude = ["hero_image"]  # replaced by the form's upload
     inlines = [CampaignTranslationInline, PartnerInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("translations")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        save_image_upload(obj, form, replace=images.replace_hero, remove=images.remove_hero)
 
     @admin.display(description=_("Translations"))
     def translation_summary(self, campaign: Campaign) -> str:
@@ -197,12 +229,35 @@ class PartnerMembershipInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+def save_image_upload(obj, form, *, replace, remove) -> None:
+    """Store the image an ImageUploadForm processed, or remove the current one."""
+    target = {"campaign": obj} if isinstance(obj, Campaign) else {"partner": obj}
+    if form.variants:
+        replace(**target, variants=form.variants)
+    elif form.cleaned_data.get("remove"):
+        remove(**target)
+
+
+class PartnerAdminForm(ImageUploadForm):
+    image_kind = ImageKind.LOGO
+
+    class Meta:
+        model = Partner
+        fields = "__all__"  # noqa: DJ007 -- the admin lists the fields itself
+
+
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
+    form = PartnerAdminForm
+    exclude = ["logo"]  # replaced by the form's upload
     list_display = ["name", "campaign", "website", "is_listed"]
     list_filter = ["campaign"]
     search_fields = ["name"]
     inlines = [PartnerMembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        save_image_upload(obj, form, replace=images.replace_logo, remove=images.remove_logo)
 
 
 @admin.register(CampaignMembership)

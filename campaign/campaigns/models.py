@@ -95,6 +95,14 @@ class Campaign(models.Model):
         blank=True,
         help_text="When the owner published it; until then nothing of it is public.",
     )
+    hero_image = models.ForeignKey(
+        "StoredImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The photo at the top of the campaign page (campaign/campaigns/images.py).",
+    )
 
     objects = CampaignQuerySet.as_manager()
 
@@ -140,6 +148,12 @@ class CampaignTranslation(models.Model):
     petition_text = ParagraphTextField()
     share_text = models.CharField(max_length=280)
     coalition_intro = models.CharField(max_length=300, blank=True)
+    hero_alt = models.CharField(
+        max_length=250,
+        blank=True,
+        default="",
+        help_text="What the hero image shows, for people who cannot see it.",
+    )
     # The campaign site's sections (formats in campaign/campaigns/sections.py); empty: not shown.
     sources = ParagraphTextField(
         blank=True,
@@ -238,6 +252,14 @@ class Partner(models.Model):
     name = models.CharField(max_length=200)
     website = models.URLField(blank=True)
     logo_url = models.URLField(blank=True, help_text="Optional; shown only in the partner area.")
+    logo = models.ForeignKey(
+        "StoredImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The logo in the coalition list, stored and served by the site itself.",
+    )
     contact_email = models.EmailField(blank=True)
     is_listed = models.BooleanField(default=True, help_text="Shown in the coalition list.")
     position = models.PositiveIntegerField(default=0)
@@ -409,3 +431,63 @@ class CampaignUpdateTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.update} [{self.language}]"
+
+
+class ImageKind(models.TextChoices):
+    HERO = "hero", "Hero image"
+    LOGO = "logo", "Partner logo"
+
+
+class StoredImage(models.Model):
+    """An uploaded image after processing: its variants hold the bytes that are served.
+
+    The original upload is not kept (it may carry metadata such as a location).
+    """
+
+    kind = models.CharField(max_length=8, choices=ImageKind.choices)
+    width = models.PositiveIntegerField(help_text="Of the largest variant.")
+    height = models.PositiveIntegerField(help_text="Of the largest variant.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ImageKind.values), name="stored_image_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.width}×{self.height} #{self.pk}"
+
+
+class ImageVariant(models.Model):
+    """One size in one format of a stored image, served at /img/<digest>.<extension>.
+
+    Kept in the database so every web process on every host serves it without a shared
+    folder (see campaign/campaigns/images.py); the digest (of the bytes) names the URL, so a
+    browser or CDN may keep it forever.
+    """
+
+    image = models.ForeignKey(StoredImage, on_delete=models.CASCADE, related_name="variants")
+    format = models.CharField(max_length=8)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["image", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "format", "width"], name="image_variant_unique_size"
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=["avif", "webp", "jpeg", "png"]),
+                name="image_variant_format_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digest[:12]}.{self.format} {self.width}w"

@@ -23,6 +23,7 @@ SOURCE_FIELDS = [
     "petition_text",
     "share_text",
     "coalition_intro",
+    "hero_alt",
     "sources",
     "faq",
     "myths",

@@ -6,15 +6,17 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from campaign.campaigns.images import ImageRejected, with_logos
 from campaign.campaigns.models import Invitation, InvitationKind, Partner, Role
 from campaign.organize.campaigns import campaign_title, private_view, tabs
 from campaign.web.access import require_role
+from petitions.partners import onboarding
 from petitions.partners.onboarding import PartnerNameTaken, invite_partner
 
 
@@ -62,10 +64,40 @@ def partners(request: HttpRequest, slug: str) -> HttpResponse:
         "title": campaign_title(campaign),
         "role": request.campaign_role,
         "tabs": tabs(campaign, request.campaign_role, "partners"),
-        "partners": rows,
+        "partners": with_logos(list(rows)),
+        "accepted_image_types": "image/png,image/webp,image/jpeg,image/avif",
         "invitations": Invitation.objects.filter(
             campaign=campaign, kind=InvitationKind.PARTNER, accepted_at__isnull=True
         ).select_related("partner"),
         "form": form,
     }
     return render(request, "organize/partners.html", context, status=status)
+
+
+@private_view
+@require_POST
+@require_role(Role.OWNER)
+def partner_logo(request: HttpRequest, slug: str, partner_id: int) -> HttpResponse:
+    """Upload a partner's logo for the coalition list on the campaign page."""
+    partner = get_object_or_404(Partner, pk=partner_id, campaign=request.campaign)
+    upload = request.FILES.get("logo")
+    if upload is None:
+        messages.error(request, _("Please choose an image."))
+        return redirect("organize:partners", slug=slug)
+    try:
+        onboarding.set_partner_logo(partner=partner, upload=upload, by=request.user)
+    except ImageRejected as rejected:
+        messages.error(request, f"{partner.name}: {rejected.message}")
+    else:
+        messages.success(request, _("The logo of %(name)s was saved.") % {"name": partner.name})
+    return redirect("organize:partners", slug=slug)
+
+
+@private_view
+@require_POST
+@require_role(Role.OWNER)
+def remove_partner_logo(request: HttpRequest, slug: str, partner_id: int) -> HttpResponse:
+    partner = get_object_or_404(Partner, pk=partner_id, campaign=request.campaign)
+    if onboarding.remove_partner_logo(partner=partner, by=request.user):
+        messages.success(request, _("The logo of %(name)s was removed.") % {"name": partner.name})
+    return redirect("organize:partners", slug=slug)

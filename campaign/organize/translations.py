@@ -47,6 +47,7 @@ FIELD_LABELS = {
     "share_text": gettext_lazy("Share text"),
     "coalition_intro": gettext_lazy("The coalition"),
     **SECTION_LABELS,
+    "hero_alt": gettext_lazy("Description of the hero image"),
 }
 # Fields rendered through the campaign_text filter, so they may use the formatting subset.
 FORMATTED_FIELDS = {"ask", "why", "petition_text", "coalition_intro", *FORMATTED_SECTIONS}

@@ -40,6 +40,16 @@ urlpatterns = [
         name="revoke_invitation",
     ),
     path("<slug:slug>/partners/", partner_views.partners, name="partners"),
+    path(
+        "<slug:slug>/partners/<int:partner_id>/logo/",
+        partner_views.partner_logo,
+        name="partner_logo",
+    ),
+    path(
+        "<slug:slug>/partners/<int:partner_id>/logo/remove/",
+        partner_views.remove_partner_logo,
+        name="remove_partner_logo",
+    ),
     path("<slug:slug>/audit/", petition_views.audit_log, name="audit"),
     path("<slug:slug>/translations/", translation_views.translations, name="translations"),
     path(
@@ -60,6 +70,8 @@ urlpatterns = [
     path("<slug:slug>/setup/", workspace_views.setup, name="setup"),
     path("<slug:slug>/content/", workspace_views.content, name="content"),
     path("<slug:slug>/petition/", workspace_views.petition_settings, name="petition"),
+    path("<slug:slug>/hero/", workspace_views.hero, name="hero"),
+    path("<slug:slug>/hero/remove/", workspace_views.remove_hero, name="remove_hero"),
     path("<slug:slug>/publish/", workspace_views.publish, name="publish"),
     path("<slug:slug>/controls/", workspace_views.owner_controls, name="controls"),
     path("<slug:slug>/controls/<slug:action>/", workspace_views.control, name="control"),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from campaign.campaigns.images import ImageRejected, hero_picture
 from campaign.campaigns.models import Campaign, CampaignTranslation, RegionKind, Role
 from campaign.campaigns.regions import (
     clean_region_kind,
@@ -128,6 +129,11 @@ def steps(campaign: Campaign) -> list[dict]:
             "done": ready["content"],
         },
         {
+            "label": _("Hero image"),
+            "url": reverse("organize:hero", kwargs={"slug": slug}) if ready["content"] else "",
+            "done": None,
+        },
+        {
             "label": _("Petition"),
             "url": reverse("organize:petition", kwargs={"slug": slug}),
             "done": ready["petition"],
@@ -216,6 +222,93 @@ def content(request: HttpRequest, slug: str) -> HttpResponse:
     context = workspace_context(request, "setup")
     context.update({"form": form, "language": dict(settings.LANGUAGES)[campaign.primary_language]})
     return render(request, "organize/content.html", context, status=400 if form.is_bound else 200)
+
+
+ACCEPTED_IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/avif"
+
+
+class HeroForm(forms.Form):
+    """A new hero image (optional once there is one) and its description."""
+
+    image = forms.FileField(
+        label=gettext_lazy("New image"),
+        required=False,
+        help_text=gettext_lazy(
+            "A photo in JPEG, PNG, WebP or AVIF format, at least 480 pixels wide. It is shown "
+            "as a wide band: taller pictures are cropped around their centre. Location and "
+            "camera details are removed."
+        ),
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_IMAGE_TYPES}),
+    )
+    alt = forms.CharField(
+        label=gettext_lazy("Description of the hero image"),
+        max_length=250,
+        required=False,
+        help_text=gettext_lazy(
+            "What the image shows, for people who cannot see it. Translated with the other texts."
+        ),
+    )
+
+    def __init__(self, *args, has_hero: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_hero = has_hero
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("image") and not self.has_hero:
+            self.add_error("image", _("Please choose an image."))
+        elif not data.get("alt", "").strip() and "alt" not in self.errors:
+            self.add_error("alt", _("Please describe the image for people who cannot see it."))
+        return data
+
+
+@private_view
+@require_http_methods(["GET", "HEAD", "POST"])
+@require_role(Role.OWNER)
+def hero(request: HttpRequest, slug: str) -> HttpResponse:
+    """The hero image at the top of the campaign page and its description."""
+    campaign = request.campaign
+    primary = workspace.primary_content(campaign)
+    if primary is None:
+        messages.info(request, _("Write the content first: the image's description goes with it."))
+        return redirect("organize:content", slug=slug)
+    form = HeroForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"alt": primary.hero_alt},
+        has_hero=campaign.hero_image_id is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            workspace.set_hero_image(
+                campaign=campaign,
+                upload=form.cleaned_data["image"],
+                alt=form.cleaned_data["alt"].strip(),
+                by=request.user,
+            )
+        except ImageRejected as rejected:
+            form.add_error("image", rejected.message)
+        else:
+            messages.success(request, _("The image was saved."))
+            return redirect("organize:hero", slug=slug)
+    context = workspace_context(request, "setup")
+    context.update(
+        {
+            "form": form,
+            "hero": hero_picture(campaign=campaign, alt=primary.hero_alt),
+            "language": dict(settings.LANGUAGES)[campaign.primary_language],
+        }
+    )
+    return render(request, "organize/hero.html", context, status=400 if form.is_bound else 200)
+
+
+@private_view
+@require_POST
+@require_role(Role.OWNER)
+def remove_hero(request: HttpRequest, slug: str) -> HttpResponse:
+    if workspace.remove_hero_image(campaign=request.campaign, by=request.user):
+        messages.success(request, _("The image was removed from the campaign page."))
+    return redirect("organize:hero", slug=slug)
 
 
 class PetitionForm(RegionFields):

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -20,6 +21,7 @@ from campaign.campaigns.content import (
     is_unreviewed,
     offered_languages,
 )
+from campaign.campaigns.images import hero_picture, with_logos
 from campaign.campaigns.models import Campaign, Role
 from campaign.campaigns.sections import page_sections
 from campaign.campaigns.share_images import image_version, share_image
@@ -105,7 +107,11 @@ def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) ->
         ),
         "og_locale": og_locale(language),
         "share_image_url": share_image_url(campaign, content, language),
-        "coalition": [p for p in campaign.partners.all() if p.is_listed],
+        # Lazy: only the pages that show them read the images' rows (none without images).
+        "coalition": SimpleLazyObject(
+            lambda: with_logos([p for p in campaign.partners.all() if p.is_listed])
+        ),
+        "hero": SimpleLazyObject(lambda: hero_picture(campaign=campaign, alt=content.hero_alt)),
     }
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from campaign.campaigns import images
 from campaign.campaigns.invitations import invite_to_partner
 from campaign.campaigns.models import Campaign, Invitation, Partner
 from petitions.models import Petition, Widget
@@ -138,3 +139,36 @@ def remove_allowed_domain(*, widget: Widget, domain: str, by) -> bool:
         )
     widget.allowed_domains = locked.allowed_domains
     return True
+
+
+def set_partner_logo(*, partner: Partner, upload, by) -> None:
+    """A new logo for the partner in the coalition list.
+
+    Raises campaign.campaigns.images.ImageRejected (nothing changed) for an upload that is not
+    accepted. Side effects: those of ``images.replace_logo``, writes the audit log.
+    """
+    with transaction.atomic():
+        images.replace_logo(partner=partner, upload=upload)
+        record_audit(
+            user=by,
+            action="partner_logo",
+            petition=Petition.objects.filter(campaign_id=partner.campaign_id).first(),
+            detail=f"{partner.campaign.slug}: {partner.name}",
+        )
+
+
+def remove_partner_logo(*, partner: Partner, by) -> bool:
+    """Take the partner's logo off the coalition list; False if it had none.
+
+    Side effects: those of ``images.remove_logo``, writes the audit log.
+    """
+    with transaction.atomic():
+        removed = images.remove_logo(partner=partner)
+        if removed:
+            record_audit(
+                user=by,
+                action="partner_logo_remove",
+                petition=Petition.objects.filter(campaign_id=partner.campaign_id).first(),
+                detail=f"{partner.campaign.slug}: {partner.name}",
+            )
+    return removed
