@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from campaign.campaigns.content import language_chain
 from campaign.campaigns.models import Campaign, CampaignUpdate, CampaignUpdateTranslation
 from campaign.campaigns.translations import field_hashes, stale_fields, written_from
-from campaign.core.markup import normalise_newlines
+from campaign.core.markup import normalise_newlines, split_paragraphs
 
 # The organizer-written fields of an update; a change to one in the primary language makes the
 # same field of every other language outdated.
@@ -27,6 +27,9 @@ UPDATE_FIELDS = ["title", "body"]
 SLUG_MAX_LENGTH = CampaignUpdate._meta.get_field("slug").max_length
 # The slug of an update whose title has no letter a slug can keep (a title in Greek script).
 FALLBACK_SLUG = "update"
+# A text up to this long is shown whole in lists (the campaign page); a longer one by its first
+# paragraph.
+SHORT_BODY_CHARACTERS = 400
 
 
 class UpdateError(ValueError):
@@ -242,6 +245,14 @@ class PublicUpdate:
     @property
     def body(self) -> str:
         return self.translation.body
+
+    @property
+    def summary(self) -> str:
+        """What a list shows of it: the whole text when short, else its first paragraph."""
+        paragraphs = split_paragraphs(self.body)
+        if len(self.body) <= SHORT_BODY_CHARACTERS or not paragraphs:
+            return self.body
+        return paragraphs[0]
 
     @property
     def published_at(self) -> datetime:

@@ -22,6 +22,7 @@ from campaign.campaigns.content import (
 )
 from campaign.campaigns.models import Campaign, Role
 from campaign.campaigns.share_images import image_version, share_image
+from campaign.campaigns.updates import public_updates_in
 from campaign.core.links import absolute_url
 from campaign.web.access import require_role
 from campaign.web.discovery import hreflang, localized_path, og_locale
@@ -105,6 +106,7 @@ def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) ->
         "og_locale": og_locale(language),
         "share_image_url": share_image_url(campaign, content, language),
         "coalition": [p for p in campaign.partners.all() if p.is_listed],
+        "latest_updates": public_updates_in(campaign=campaign, language=language, limit=3),
     }
 
 
