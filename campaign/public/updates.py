@@ -154,8 +154,10 @@ class UpdatesFeed(Feed):
     def feed_guid(self, obj: Campaign) -> str:
         return self.feed_url(obj)
 
-    def language(self, obj: Campaign) -> str:
-        return hreflang(translation.get_language())
+    def get_feed(self, obj: Campaign, request: HttpRequest):
+        feed = super().get_feed(obj, request)
+        feed.feed["language"] = hreflang(translation.get_language())  # pt-br → pt-BR
+        return feed
 
     def author_name(self, obj: Campaign) -> str:
         return obj.hashtag
