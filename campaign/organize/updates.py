@@ -50,10 +50,7 @@ class UpdateForm(forms.ModelForm):
         model = CampaignUpdateTranslation
         fields = UPDATE_FIELDS
         labels = {"title": gettext_lazy("Title"), "body": gettext_lazy("Text")}
-        help_texts = {
-            "title": gettext_lazy("A short headline. The first one also makes the web address."),
-            "body": FORMATTING_HELP,
-        }
+        help_texts = {"body": FORMATTING_HELP}
 
 
 def audit(request: HttpRequest, action: str, update: CampaignUpdate, detail: str = "") -> None:
@@ -145,7 +142,7 @@ def updates(request: HttpRequest, slug: str) -> HttpResponse:
         )
         audit(request, "update_create", update, campaign.primary_language)
         messages.success(
-            request, _("The draft was saved. Translate it, then an owner publishes it.")
+            request, _("The update was saved.")
         )
         return redirect("organize:update", slug=slug, update_slug=update.slug)
     rows = (
@@ -202,7 +199,7 @@ def update(request: HttpRequest, slug: str, update_slug: str) -> HttpResponse:
                 request, "update_edit", found, f"{campaign.primary_language}: {', '.join(changed)}"
             )
             messages.success(
-                request, _("Saved. Translations of the changed text are now marked outdated.")
+                request, _("The update was saved.")
             )
         else:
             messages.info(request, _("Nothing changed."))
