@@ -141,9 +141,7 @@ def updates(request: HttpRequest, slug: str) -> HttpResponse:
             user=request.user,
         )
         audit(request, "update_create", update, campaign.primary_language)
-        messages.success(
-            request, _("The update was saved.")
-        )
+        messages.success(request, _("The update was saved."))
         return redirect("organize:update", slug=slug, update_slug=update.slug)
     rows = (
         CampaignUpdate.objects.filter(campaign=campaign)
@@ -198,9 +196,7 @@ def update(request: HttpRequest, slug: str, update_slug: str) -> HttpResponse:
             audit(
                 request, "update_edit", found, f"{campaign.primary_language}: {', '.join(changed)}"
             )
-            messages.success(
-                request, _("The update was saved.")
-            )
+            messages.success(request, _("The update was saved."))
         else:
             messages.info(request, _("Nothing changed."))
         return redirect("organize:update", slug=slug, update_slug=found.slug)
