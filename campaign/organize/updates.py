@@ -204,7 +204,7 @@ def update(request: HttpRequest, slug: str, update_slug: str) -> HttpResponse:
         request,
         update=found,
         form=form,
-        languages=update_languages(campaign, found),
+        update_languages=update_languages(campaign, found),
         public_url=public_link(campaign, found)
         if found.published_at and campaign.published_at
         else "",
