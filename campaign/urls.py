@@ -10,8 +10,9 @@ from campaign.public import embed as widget_views
 from campaign.public import images as image_views
 from campaign.public import pages as views
 from campaign.public import petition as petition_views
+from campaign.public import updates as update_views
 from campaign.public.esp_webhooks import tracking_webhook_urls
-from campaign.public.sitemaps import CampaignListSitemap, CampaignSitemap
+from campaign.public.sitemaps import CampaignListSitemap, CampaignSitemap, UpdatesSitemap
 from campaign.web import account_views
 from campaign.web.http import same_in_every_language
 
@@ -20,6 +21,9 @@ campaign_patterns = (
         path("", views.campaign_list, name="list"),
         path("<slug:slug>/", views.campaign_detail, name="detail"),
         path("<slug:slug>/share.png", views.campaign_share_image, name="share_image"),
+        path("<slug:slug>/updates/", update_views.updates_page, name="updates"),
+        path("<slug:slug>/updates/<slug:update_slug>/", update_views.update_page, name="update"),
+        path("<slug:slug>/updates.atom", update_views.updates_feed, name="updates_feed"),
     ],
     "campaign",
 )
@@ -46,7 +50,13 @@ urlpatterns = [
     path(
         "sitemap.xml",
         same_in_every_language(sitemap),
-        {"sitemaps": {"campaigns": CampaignSitemap, "lists": CampaignListSitemap}},
+        {
+            "sitemaps": {
+                "campaigns": CampaignSitemap,
+                "lists": CampaignListSitemap,
+                "updates": UpdatesSitemap,
+            }
+        },
         name="sitemap",
     ),
     # In front of allauth's own: invitations fill in the sign-up form, TOTP setup goes on.

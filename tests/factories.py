@@ -18,9 +18,12 @@ from campaign.campaigns.models import (
     Campaign,
     CampaignMembership,
     CampaignTranslation,
+    CampaignUpdate,
+    CampaignUpdateTranslation,
     Partner,
     PartnerMembership,
 )
+from campaign.campaigns.updates import update_hashes
 from petitions.models import Petition, Signature, SignatureStatus, Widget
 
 PASSWORD = "correct horse battery staple"
@@ -68,12 +71,49 @@ def translation(*, campaign: Campaign, language: str, **texts) -> CampaignTransl
         "why": "A reason.",
         "petition_text": "A petition text.",
         "share_text": "A share text.",
-        "privacy_notice": "A privacy notice.",
         "needs_review": language != campaign.primary_language,
     }
     return CampaignTranslation.objects.create(
         campaign=campaign, language=language, **{**defaults, **texts}
     )
+
+
+def campaign_update(
+    *,
+    campaign: Campaign,
+    slug: str,
+    title: str = "",
+    body: str = "An update.",
+    published_at: datetime.datetime | None = None,
+    published: bool = True,
+    translations: dict[str, tuple[str, str]] | None = None,
+    reviewed: bool = False,
+) -> CampaignUpdate:
+    """An update of ``campaign`` with its primary-language text and, per entry of
+    ``translations`` (language → (title, body)), a translation written from that text, needing
+    review unless ``reviewed``. Published now (or at ``published_at``) unless ``published=False``."""
+    if published and published_at is None:
+        published_at = timezone.now()
+    made = CampaignUpdate.objects.create(
+        campaign=campaign, slug=slug, published_at=published_at if published else None
+    )
+    primary = CampaignUpdateTranslation.objects.create(
+        update=made,
+        language=campaign.primary_language,
+        title=title or f"{slug} ({campaign.primary_language})",
+        body=body,
+        needs_review=False,
+    )
+    for language, (translated_title, translated_body) in (translations or {}).items():
+        CampaignUpdateTranslation.objects.create(
+            update=made,
+            language=language,
+            title=translated_title,
+            body=translated_body,
+            needs_review=not reviewed,
+            source_field_hashes=update_hashes(primary),
+        )
+    return made
 
 
 def signature(

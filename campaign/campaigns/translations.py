@@ -50,9 +50,22 @@ def field_hash(text: str) -> str:
     return hashlib.sha256((text or "").encode()).hexdigest()
 
 
-def field_hashes(values: dict[str, str]) -> dict[str, str]:
+def field_hashes(values: dict[str, str], fields=SOURCE_FIELDS) -> dict[str, str]:
     """Per source field, the hash of its text (missing fields count as empty)."""
-    return {name: field_hash(values.get(name, "")) for name in SOURCE_FIELDS}
+    return {name: field_hash(values.get(name, "")) for name in fields}
+
+
+def stale_fields(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
+    """The fields of ``current`` (field → hash of the source text as it is now) whose text
+    changed since the hashes in ``recorded`` were taken: what a translation must catch up on.
+    Campaign translations and update translations both keep their per-field hashes this way."""
+    return [name for name in current if recorded.get(name) != current[name]]
+
+
+def written_from(recorded: dict[str, str], current: dict[str, str], fields) -> dict[str, str]:
+    """``recorded`` with ``fields`` marked as written from the source as it is now
+    (``current``: field → hash); a new dict, the arguments stay as they were."""
+    return {**recorded, **{name: current[name] for name in fields if name in current}}
 
 
 def translation_field_hashes(translation: CampaignTranslation) -> dict[str, str]:
@@ -79,7 +92,7 @@ def outdated_fields(
     recorded = translation.source_field_hashes or {}
     if not recorded:
         return [] if translation.source_hash == translation_hash(primary) else list(SOURCE_FIELDS)
-    return [name for name in SOURCE_FIELDS if recorded.get(name) != current[name]]
+    return stale_fields(recorded, current)
 
 
 def mark_written_from(
@@ -94,11 +107,9 @@ def mark_written_from(
     recorded = dict(translation.source_field_hashes or {})
     if not recorded and translation.source_hash == translation_hash(primary):
         recorded = dict(current)  # a row from before per-field hashes, up to date as a whole
-    for name in fields:
-        if name in current:
-            recorded[name] = current[name]
+    recorded = written_from(recorded, current, fields)
     translation.source_field_hashes = recorded
-    if all(recorded.get(name) == current[name] for name in SOURCE_FIELDS):
+    if not stale_fields(recorded, current):
         translation.source_hash = translation_hash(primary)
 
 

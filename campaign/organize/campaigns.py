@@ -256,6 +256,7 @@ def tabs(campaign, role: str, current: str) -> list[dict]:
         ("signers", _("Recent signers"), Role.ORGANIZER),
         ("exports", _("Exports"), Role.VIEWER),
         ("packages", _("Delivery packages"), Role.ORGANIZER),
+        ("updates", _("Updates"), Role.ORGANIZER),
         ("members", _("Members"), Role.OWNER),
         ("audit", _("Audit log"), Role.OWNER),
     ]

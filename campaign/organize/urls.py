@@ -6,6 +6,7 @@ from campaign.organize import campaigns as campaign_views
 from campaign.organize import partners as partner_views
 from campaign.organize import reports as petition_views
 from campaign.organize import translations as translation_views
+from campaign.organize import updates as update_views
 from campaign.organize import workspace as workspace_views
 
 app_name = "organize"
@@ -66,6 +67,28 @@ urlpatterns = [
         "<slug:slug>/translations/<str:language>/publish/",
         translation_views.publish,
         name="translation_publish",
+    ),
+    path("<slug:slug>/updates/", update_views.updates, name="updates"),
+    path("<slug:slug>/updates/<slug:update_slug>/", update_views.update, name="update"),
+    path(
+        "<slug:slug>/updates/<slug:update_slug>/publish/",
+        update_views.publish,
+        name="update_publish",
+    ),
+    path(
+        "<slug:slug>/updates/<slug:update_slug>/delete/",
+        update_views.delete,
+        name="update_delete",
+    ),
+    path(
+        "<slug:slug>/updates/<slug:update_slug>/<str:language>/",
+        update_views.update_translation,
+        name="update_translation",
+    ),
+    path(
+        "<slug:slug>/updates/<slug:update_slug>/<str:language>/review/",
+        update_views.review,
+        name="update_review",
     ),
     path("<slug:slug>/setup/", workspace_views.setup, name="setup"),
     path("<slug:slug>/content/", workspace_views.content, name="content"),

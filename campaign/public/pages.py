@@ -25,6 +25,7 @@ from campaign.campaigns.images import hero_picture, with_logos
 from campaign.campaigns.models import Campaign, Role
 from campaign.campaigns.sections import page_sections
 from campaign.campaigns.share_images import image_version, share_image
+from campaign.campaigns.updates import public_updates_in
 from campaign.core.links import absolute_url
 from campaign.web.access import require_role
 from campaign.web.discovery import hreflang, localized_path, og_locale
@@ -112,6 +113,7 @@ def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) ->
             lambda: with_logos([p for p in campaign.partners.all() if p.is_listed])
         ),
         "hero": SimpleLazyObject(lambda: hero_picture(campaign=campaign, alt=content.hero_alt)),
+        "latest_updates": public_updates_in(campaign=campaign, language=language, limit=3),
     }
 
 

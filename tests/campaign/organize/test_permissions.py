@@ -160,10 +160,18 @@ def test_exports_page_offers_only_exports_the_role_may_download(client, cast, ro
     ("role", "tabs"),
     [
         ("viewer", ["Dashboard", "Exports"]),
-        ("organizer", ["Dashboard", "Recent signers", "Exports", "Delivery packages"]),
+        ("organizer", ["Dashboard", "Recent signers", "Exports", "Delivery packages", "Updates"]),
         (
             "owner",
-            ["Dashboard", "Recent signers", "Exports", "Delivery packages", "Members", "Audit log"],
+            [
+                "Dashboard",
+                "Recent signers",
+                "Exports",
+                "Delivery packages",
+                "Updates",
+                "Members",
+                "Audit log",
+            ],
         ),
     ],
 )
