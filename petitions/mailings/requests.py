@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaign.campaigns.models import CampaignUpdate
 from petitions.mailings.planning import recipient_counts
@@ -29,11 +30,11 @@ def send_test(*, update: CampaignUpdate, user, language: str) -> Mailing:
     effects: INSERT/UPDATE of the Mailing, one queued task, one audit event.
     """
     if not update_translations(update):
-        raise MailingError("The update has no text in the campaign's primary language yet.")
+        raise MailingError(_("The update has no text in the campaign's primary language yet."))
     with transaction.atomic():
         mailing = _draft(update, user)
         if mailing.status != MailingStatus.DRAFT:
-            raise MailingError("This update has been sent already.")
+            raise MailingError(_("This update has been sent already."))
         Mailing.objects.filter(pk=mailing.pk).update(test_sent_at=timezone.now())
         send_mailing_test.enqueue(mailing_id=mailing.pk, language=language, email=user.email)
         record_audit(
@@ -54,14 +55,14 @@ def confirm(*, update: CampaignUpdate, user) -> Mailing:
     audit event naming how many signers it is for.
     """
     if update.published_at is None:
-        raise MailingError("Publish the update before sending it.")
+        raise MailingError(_("Publish the update before sending it."))
     with transaction.atomic():
         started = Mailing.objects.filter(
             update=update, status=MailingStatus.DRAFT, test_sent_at__isnull=False
         ).update(status=MailingStatus.PLANNING, confirmed_at=timezone.now(), requested_by=user)
         mailing = Mailing.objects.filter(update=update).first()
         if mailing is None or (not started and mailing.status == MailingStatus.DRAFT):
-            raise MailingError("Send a test to yourself first.")
+            raise MailingError(_("Send a test to yourself first."))
         if started:
             plan_mailing.enqueue(mailing_id=mailing.pk)
             record_audit(
