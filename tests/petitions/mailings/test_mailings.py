@@ -296,3 +296,18 @@ def test_withdrawal_deletes_recipient_rows(shop, owner, run_tasks):
     start(update, owner, run_tasks)
     withdraw_signature(public_id=gone.public_id)
     assert not MailingRecipient.objects.filter(signature_id=gone.pk).exists()
+
+
+def test_data_copy_lists_updates_emailed_and_the_withdrawn_consent(shop, owner, run_tasks):
+    from petitions.mail.data_copy import consent_rows, updates_emailed
+    from petitions.mailings.unsubscribe import unsubscribe
+
+    campaign, update = shop
+    person = signer(campaign, locale="de")
+    start(update, owner, run_tasks)
+    person.refresh_from_db()
+    emailed = updates_emailed(person)
+    assert [row["title"] for row in emailed] == ["Große Neuigkeiten"]
+    assert unsubscribe(public_id=person.public_id) is True
+    assert unsubscribe(public_id=person.public_id) is False
+    assert consent_rows(person) == []  # the factory's signer gave no recorded consent
