@@ -323,7 +323,7 @@ def _unlock(mailing_id: int, batch: int) -> None:
 
 
 def send_batch(*, mailing_id: int, batch: int) -> BatchOutcome | None:
-    """Send one batch of a mailing; None when another worker holds it or the mailing is gone.
+    """Send one batch of a mailing; None when the mailing is gone or no longer sending.
 
     Raises TransientSendError when the transport failed, after putting the rows where a retry
     (the task's, with backoff) takes them up. Side effects: emails; UPDATEs of the batch's
@@ -334,8 +334,12 @@ def send_batch(*, mailing_id: int, batch: int) -> BatchOutcome | None:
         .filter(pk=mailing_id, status=MailingStatus.SENDING)
         .first()
     )
-    if mailing is None or not _try_lock(mailing_id, batch):
+    if mailing is None:
         return None
+    if not _try_lock(mailing_id, batch):
+        # Another worker has it, or a dead worker's connection still holds the lock for a
+        # moment: come back later rather than leave the batch's rows unsent.
+        raise TransientSendError(f"batch {batch} is locked")
     outcome = BatchOutcome()
     try:
         _send_batch(mailing, batch, outcome)
