@@ -528,10 +528,10 @@ class IpHashKey(models.Model):
 
 
 class MailingStatus(models.TextChoices):
-    DRAFT = "draft", _("Test sent, not confirmed")
-    PLANNING = "planning", _("Choosing the recipients")
-    SENDING = "sending", _("Sending")
-    DONE = "done", _("Done")
+    DRAFT = "draft", "Test sent, not confirmed"
+    PLANNING = "planning", "Choosing the recipients"
+    SENDING = "sending", "Sending"
+    DONE = "done", "Done"
 
 
 class Mailing(models.Model):

@@ -57,7 +57,7 @@ def test_owner_sends_an_update_and_signers_unsubscribe(page_factory, site, maili
     ]
     page.check("input[name=confirm]")
     check_axe(page, found, "confirm")
-    page.click("text=Send to 3 signers")
+    page.click("text=Send to the signers (3)")
     page.wait_for_selector("#mailing-state")
     assert page.locator("#mailing-state").inner_text() == "Done."
     assert page.locator("#mailing-sent").inner_text() == "3"

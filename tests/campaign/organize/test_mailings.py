@@ -52,7 +52,7 @@ def test_test_send_then_confirm_then_progress(client, cast, update, run_tasks):
     run_tasks()
     assert [(m.to, m.subject) for m in mail.outbox] == [(["owner@example.org"], "[TEST] Neues")]
     page = client.get(URL).content.decode()
-    assert "Send to 4 signers" in page
+    assert "Send to the signers (4)" in page
     response = client.post(URL, {"action": "confirm", "confirm": "on"})
     assert response.status_code == 302
     client.post(URL, {"action": "confirm", "confirm": "on"})  # a double click
