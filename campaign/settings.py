@@ -314,6 +314,13 @@ IP_HASH_RETENTION_DAYS = envint("IP_HASH_RETENTION_DAYS", "7")
 # Withdraw and data-copy links in every email to a signer.
 SIGNER_LINK_MAX_AGE = envint("SIGNER_LINK_MAX_AGE", str(90 * 24 * 3600))
 DATA_COPY_RATE = os.environ.get("DATA_COPY_RATE", "3/3600")
+# Update emails (petitions/mailings/): how long their unsubscribe links work, recipients per
+# batch task, and how long after a batch was handed to an ESP with idempotency keys a resume
+# may send it again under the same key (Brevo keeps a key 15 to 30 minutes; past this window an
+# interrupted batch is marked "unknown" instead, never resent).
+UNSUBSCRIBE_LINK_MAX_AGE = envint("UNSUBSCRIBE_LINK_MAX_AGE", str(365 * 24 * 3600))
+MAILING_BATCH_SIZE = envint("MAILING_BATCH_SIZE", "500")
+MAILING_IDEMPOTENCY_WINDOW = envint("MAILING_IDEMPOTENCY_WINDOW", "900")
 
 # Abuse resistance (petitions/abuse/rules.py). Limits are "events/seconds". Over a limit a signature
 # is still accepted with the same answer, but held out of the counts for organizer review.

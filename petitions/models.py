@@ -288,6 +288,9 @@ class Consent(models.Model):
         db_index=False,
     )
     given_at = models.DateTimeField()
+    # When the signer took the consent back (the updates consent: one-click unsubscribe). The
+    # record stays, so the data copy shows both when it was given and when it was withdrawn.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -522,3 +525,111 @@ class IpHashKey(models.Model):
 
     def __str__(self) -> str:
         return self.day.isoformat()
+
+
+class MailingStatus(models.TextChoices):
+    DRAFT = "draft", "Test sent, not confirmed"
+    PLANNING = "planning", "Choosing the recipients"
+    SENDING = "sending", "Sending"
+    DONE = "done", "Done"
+
+
+class Mailing(models.Model):
+    """One campaign update emailed to the signers who opted in (petitions/mailings/).
+
+    At most one per update, so a double click never sends it twice: the row is made by the
+    first test send (a draft) and confirmed once, by a conditional UPDATE.
+    """
+
+    update = models.OneToOneField(
+        "campaign.CampaignUpdate", on_delete=models.CASCADE, related_name="mailing"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    test_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=MailingStatus.choices, default=MailingStatus.DRAFT
+    )
+    # Kept up to date batch by batch (recounted from the rows at the end), so the progress
+    # page reads one row; they survive the deletion of a withdrawn signer's recipient row.
+    recipients = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    unknown = models.PositiveIntegerField(
+        default=0, help_text="Handed to a transport without idempotency when the worker died."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MailingStatus.values), name="mailing_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MailingStatus.DRAFT) | Q(confirmed_at__isnull=False),
+                name="mailing_confirmed_unless_draft",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"mailing {self.pk} of {self.update_id} ({self.status})"
+
+    @property
+    def done(self) -> int:
+        """Recipients whose outcome is settled (sent, skipped, failed or unknown)."""
+        return self.sent + self.skipped + self.failed + self.unknown
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.recipients else min(100, self.done * 100 // self.recipients)
+
+
+class RecipientState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Handed to the transport, outcome not yet recorded"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped (unsubscribed, withdrawn or suppressed)"
+    FAILED = "failed", "Failed"
+    UNKNOWN = "unknown", "Outcome unknown after a crash; not resent"
+
+
+class MailingRecipient(models.Model):
+    """One signer of a mailing; its batch is fixed when the mailing is planned.
+
+    Deleted with the signature (withdrawal). Holds no address: the signature has it.
+    """
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="+")
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="mailings", db_index=False
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    batch = models.PositiveIntegerField()
+    state = models.CharField(
+        max_length=8, choices=RecipientState.choices, default=RecipientState.PENDING
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "signature"], name="mailing_recipient_once"),
+            models.CheckConstraint(
+                condition=Q(state__in=RecipientState.values), name="mailing_recipient_state_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mailing", "batch", "state"], name="mailing_recipient_batch"),
+            # The data copy's "updates emailed to you" and withdrawal find a signer's rows.
+            models.Index(fields=["signature"], name="mailing_recipient_signature"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mailing_id}/{self.batch} {self.signature_id} {self.state}"

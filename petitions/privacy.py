@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -33,6 +34,15 @@ def retention_days() -> dict[str, int]:
     }
 
 
+def mail_transport_name() -> str:
+    """Who delivers the emails, as the privacy notice names it: the ESP of EMAIL_ESP (its name
+    as anymail gives it), else our own mail server."""
+    if settings.EMAIL_ESP:
+        backend = import_string(f"anymail.backends.{settings.EMAIL_ESP}.EmailBackend")
+        return _("our email service provider %(name)s") % {"name": backend.esp_name}
+    return _("our own mail server")
+
+
 def privacy_notice(campaign: Campaign) -> list[Section]:
     """The notice in the active language, as sections of plain-text paragraphs."""
     region_country = campaign.subdivision_country
@@ -52,6 +62,10 @@ def privacy_notice(campaign: Campaign) -> list[Section]:
         _(
             "Campaign updates, and news from a partner organisation, reach you only if you tick the box for them; this too rests on your consent (Art. 6(1)(a) GDPR), and your signature does not depend on it."
         ),
+        _(
+            "If you ask for updates, the organizers email them to you now and then, in your language where they can, through %(transport)s. Each update email has a link to unsubscribe with one click; unsubscribing stops the updates and leaves your signature as it is."
+        )
+        % {"transport": mail_transport_name()},
         _(
             "To keep fake and automated signatures out of the count, we keep a keyed hash of your IP address and may hold a signature for review before it is counted. The legal basis is our legitimate interest in totals that are true (Art. 6(1)(f) GDPR)."
         ),
@@ -87,6 +101,7 @@ def privacy_notice(campaign: Campaign) -> list[Section]:
             "Where your signature came from: the partner and its widget and the site that embedded it, if you signed on a partner’s site, and the source and reference of the link you followed, if it had any."
         ),
         _("Whether your signature is held for review before it is counted."),
+        _("Which campaign updates were emailed to you, and when."),
         ngettext(
             "A keyed hash of your IP address (of an IPv6 address, only its first 64 bits), never the address itself. The key is random, made anew each day and deleted within an hour after the day ends, so that afterwards nobody, us included, can work out your address from the hash or link hashes from different days. The hash is erased %(days)d day after you signed or, if your signature is held for review, once the review is over.",
             "A keyed hash of your IP address (of an IPv6 address, only its first 64 bits), never the address itself. The key is random, made anew each day and deleted within an hour after the day ends, so that afterwards nobody, us included, can work out your address from the hash or link hashes from different days. The hash is erased %(days)d days after you signed or, if your signature is held for review, once the review is over.",

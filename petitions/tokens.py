@@ -18,7 +18,8 @@ WIDGET_SALT = "petitions.widget-form"
 # One salt per purpose, so a link made for one action never works for another.
 WITHDRAW_SALT = "petitions.withdraw"
 DATA_COPY_SALT = "petitions.data-copy"
-RIGHTS_SALTS = {"withdraw": WITHDRAW_SALT, "data": DATA_COPY_SALT}
+UNSUBSCRIBE_SALT = "petitions.unsubscribe"
+RIGHTS_SALTS = {"withdraw": WITHDRAW_SALT, "data": DATA_COPY_SALT, "unsubscribe": UNSUBSCRIBE_SALT}
 
 
 class TokenProblem(enum.Enum):
@@ -145,15 +146,22 @@ def read_confirm_token(token: str) -> LinkToken:
 
 
 def make_rights_token(public_id: uuid.UUID, *, purpose: str) -> str:
-    """A link token for one of the signer's rights: ``withdraw`` or ``data`` (a copy)."""
+    """A link token for one of the signer's rights: ``withdraw``, ``data`` (a copy) or
+    ``unsubscribe`` (from update emails)."""
     return signing.TimestampSigner(salt=RIGHTS_SALTS[purpose]).sign(public_id.hex)
 
 
 def read_rights_token(token: str, *, purpose: str) -> LinkToken:
-    """Read a rights link made for ``purpose``; it expires after SIGNER_LINK_MAX_AGE."""
+    """Read a rights link made for ``purpose``; it expires after SIGNER_LINK_MAX_AGE
+    (an ``unsubscribe`` link after UNSUBSCRIBE_LINK_MAX_AGE, as update emails are kept longer)."""
     signer = signing.TimestampSigner(salt=RIGHTS_SALTS[purpose])
+    max_age = (
+        settings.UNSUBSCRIBE_LINK_MAX_AGE
+        if purpose == "unsubscribe"
+        else settings.SIGNER_LINK_MAX_AGE
+    )
     try:
-        value = signer.unsign(token, max_age=settings.SIGNER_LINK_MAX_AGE)
+        value = signer.unsign(token, max_age=max_age)
     except signing.SignatureExpired:
         return LinkToken(None, TokenProblem.EXPIRED)
     except signing.BadSignature:

@@ -190,3 +190,26 @@ def superuser(*, username: str, email: str, password: str = "pw"):
     made = get_user_model().objects.create_superuser(username, email, password)
     TOTP.activate(made, TOTP_SECRET)
     return made
+
+
+def mailing_update(
+    *,
+    campaign: Campaign,
+    slug: str = "news",
+    published: bool = True,
+    texts: dict[str, str] | None = None,
+) -> CampaignUpdate:
+    """A campaign update with a reviewed text per language in ``texts`` ({language: title}), by
+    default one in the campaign's primary language; its body names its language."""
+    made = CampaignUpdate.objects.create(
+        campaign=campaign, slug=slug, published_at=timezone.now() if published else None
+    )
+    for language, title in (texts or {campaign.primary_language: "Big news"}).items():
+        CampaignUpdateTranslation.objects.create(
+            update=made,
+            language=language,
+            title=title,
+            body=f"The body in {language}.\n\nSecond *paragraph*.",
+            needs_review=False,
+        )
+    return made

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from campaign.organize import campaigns as campaign_views
+from campaign.organize import mailings as mailing_views
 from campaign.organize import partners as partner_views
 from campaign.organize import reports as petition_views
 from campaign.organize import translations as translation_views
@@ -67,6 +68,16 @@ urlpatterns = [
         "<slug:slug>/translations/<str:language>/publish/",
         translation_views.publish,
         name="translation_publish",
+    ),
+    path(
+        "<slug:slug>/updates/<slug:update_slug>/send/",
+        mailing_views.send,
+        name="mailing_send",
+    ),
+    path(
+        "<slug:slug>/updates/<slug:update_slug>/send/status.json",
+        mailing_views.status,
+        name="mailing_status",
     ),
     path("<slug:slug>/updates/", update_views.updates, name="updates"),
     path("<slug:slug>/updates/<slug:update_slug>/", update_views.update, name="update"),

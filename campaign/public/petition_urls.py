@@ -1,6 +1,7 @@
 from django.urls import path
 
 from campaign.public import petition as views
+from campaign.public import unsubscribe as unsubscribe_views
 
 app_name = "petitions"
 urlpatterns = [
@@ -20,6 +21,12 @@ urlpatterns = [
         name="withdrawn",
     ),
     path("<slug:slug>/data-sent/", views.rights_done, {"purpose": "data"}, name="data_sent"),
+    path(
+        "<slug:slug>/unsubscribe/<str:token>/",
+        unsubscribe_views.unsubscribe,
+        name="unsubscribe",
+    ),
+    path("<slug:slug>/unsubscribed/", unsubscribe_views.unsubscribed, name="unsubscribed"),
     path("<slug:slug>/my-links/", views.new_rights_links, name="new_rights_links"),
     path("<slug:slug>/links-sent/", views.rights_done, {"purpose": "links"}, name="links_sent"),
 ]

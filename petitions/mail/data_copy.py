@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from campaign.core.l10n import format_datetime
 from petitions.consents import CONSENT_KIND_LABELS, signature_consents
-from petitions.models import Signature, SignatureStatus
+from petitions.models import MailingRecipient, RecipientState, Signature, SignatureStatus
 from petitions.regions import region_name
 
 # A human label for every stored field; tests check that each concrete field has one.
@@ -104,6 +104,30 @@ def consent_rows(signature: Signature) -> list[dict]:
             "given": format_datetime(consent.given_at, signature.locale),
             "version": consent.text.sha256[:12],
             "text": consent.text.text,
+            "withdrawn": format_datetime(consent.withdrawn_at, signature.locale)
+            if consent.withdrawn_at
+            else "",
         }
         for consent in signature_consents(signature_id=signature.pk)
     ]
+
+
+def updates_emailed(signature: Signature) -> list[dict]:
+    """The campaign updates emailed to the signer: title (in the language it was sent in) and
+    when, oldest first."""
+    rows = (
+        MailingRecipient.objects.filter(signature=signature, state=RecipientState.SENT)
+        .select_related("mailing__update")
+        .prefetch_related("mailing__update__translations")
+        .order_by("sent_at")
+    )
+    emailed = []
+    for row in rows:
+        titles = {t.language: t.title for t in row.mailing.update.translations.all()}
+        emailed.append(
+            {
+                "title": titles.get(row.language) or next(iter(titles.values()), ""),
+                "sent": format_datetime(row.sent_at, signature.locale),
+            }
+        )
+    return emailed

@@ -15,7 +15,7 @@ from django.utils import translation
 from campaign.campaigns.content import campaign_translation, get_campaign
 from campaign.core.links import absolute_url
 from campaign.core.mailer import send_templated
-from petitions.mail.data_copy import consent_rows, signature_data
+from petitions.mail.data_copy import consent_rows, signature_data, updates_emailed
 from petitions.mail.suppression import is_suppressed
 from petitions.models import Signature
 from petitions.tokens import make_confirm_token, make_rights_token
@@ -84,6 +84,7 @@ def send_data_copy(signature: Signature) -> bool:
             context={
                 "fields": signature_data(signature),
                 "consents": consent_rows(signature),
+                "updates": updates_emailed(signature),
             },
         )
 
