@@ -2,7 +2,7 @@
 campaign's page, published by its owners, and read by the public in their language.
 
 Which updates are public is decided here once (``public_updates``), and which language of one a
-reader sees (``public_update``): the campaign page, the updates page, the Atom feeds, the sitemap
+reader sees (``public_update``, ``update_language``): the campaign page, the updates page, the Atom feeds, the sitemap
 and the update emails all read them through these two.
 """
 
@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from campaign.campaigns.content import language_chain
+from campaign.campaigns.content import language_chain, published_translations
 from campaign.campaigns.models import Campaign, CampaignUpdate, CampaignUpdateTranslation
 from campaign.campaigns.translations import field_hashes, stale_fields, written_from
 from campaign.core.markup import normalise_newlines, split_paragraphs
@@ -211,15 +211,32 @@ def public_updates(*, campaign: Campaign) -> QuerySet[CampaignUpdate]:
 def shown_translations(
     campaign: Campaign, update: CampaignUpdate
 ) -> dict[str, CampaignUpdateTranslation]:
-    """The update's languages a reader may see: the primary one always; another once reviewed,
+    """The update's languages a reader may see, by language: the primary one always; another
+    when the campaign offers that language (published_translations) and the text is reviewed,
     or before that when the campaign publishes unreviewed translations (as its own text)."""
+    offered = published_translations(campaign)
     return {
         t.language: t
         for t in update.translations.all()
         if t.language == campaign.primary_language
-        or not t.needs_review
-        or campaign.publish_unreviewed
+        or (t.language in offered and (not t.needs_review or campaign.publish_unreviewed))
     }
+
+
+def update_language(
+    campaign: Campaign,
+    update: CampaignUpdate,
+    language: str,
+    shown: dict[str, CampaignUpdateTranslation] | None = None,
+) -> str:
+    """The language a reader (or a signer, for the update emails) of ``language`` gets the
+    update in, through the campaign text's fallback chain: the language, its base or variants,
+    English, else the primary language."""
+    shown = shown_translations(campaign, update) if shown is None else shown
+    return next(
+        (code for code in language_chain(language, shown) if code in shown),
+        campaign.primary_language,
+    )
 
 
 @dataclass(frozen=True)
@@ -268,10 +285,7 @@ def public_update(campaign: Campaign, update: CampaignUpdate, language: str) -> 
     """The update for a reader of ``language``, through the campaign text's fallback chain:
     the language, its base or variants, English, else the primary language."""
     shown = shown_translations(campaign, update)
-    code = next(
-        (code for code in language_chain(language, shown) if code in shown),
-        campaign.primary_language,
-    )
+    code = update_language(campaign, update, language, shown)
     translation = shown[code]
     return PublicUpdate(
         update=update,

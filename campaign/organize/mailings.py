@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaign.campaigns.models import CampaignUpdate, Role
+from campaign.campaigns.updates import public_update, shown_translations
 from campaign.organize.campaigns import private_view
 from campaign.organize.reports import page_context, with_petition
 from campaign.web.access import has_recent_mfa, recent_mfa_required, require_role
 from petitions.mailings.planning import recipient_counts
 from petitions.mailings.requests import MailingError, confirm, send_test
-from petitions.mailings.texts import update_translation, update_translations
 from petitions.models import Mailing, MailingStatus
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -68,7 +68,7 @@ def send(request: HttpRequest, slug: str, update_slug: str) -> HttpResponse:
     once confirmed, the progress. POST ``action=test`` or ``action=confirm``."""
     update = _update(request, update_slug)
     mailing = Mailing.objects.filter(update=update).first()
-    texts = update_translations(update)
+    texts = shown_translations(update.campaign, update)
     test_form = TestForm(request.POST if request.POST.get("action") == "test" else None)
     test_form.fields["language"].choices = [
         (code, LANGUAGE_NAMES[code]) for code in sorted(texts, key=lambda c: LANGUAGE_NAMES[c])
@@ -100,7 +100,9 @@ def send(request: HttpRequest, slug: str, update_slug: str) -> HttpResponse:
     context.update(
         {
             "update": update,
-            "update_title": update_translation(update, update.campaign.primary_language).title
+            "update_title": public_update(
+                update.campaign, update, update.campaign.primary_language
+            ).title
             if texts
             else update.slug,
             "mailing": mailing,

@@ -208,8 +208,14 @@ def update(request: HttpRequest, slug: str, update_slug: str) -> HttpResponse:
         public_url=public_link(campaign, found)
         if found.published_at and campaign.published_at
         else "",
-        # The email sending of an update links here once it exists (see the template's block).
-        mailing_url="",
+        # Owners email a published update to the signers who opted in (organize/mailings.py).
+        mailing_url=reverse(
+            "organize:mailing_send", kwargs={"slug": slug, "update_slug": found.slug}
+        )
+        if found.published_at
+        and campaign.published_at
+        and role_satisfies(request.campaign_role, Role.OWNER)
+        else "",
     )
     status = 400 if request.method == "POST" else 200
     return render(request, "organize/update.html", context, status=status)

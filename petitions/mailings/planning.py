@@ -17,8 +17,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaign.campaigns.models import CampaignUpdate
+from campaign.campaigns.updates import shown_translations, update_language
 from petitions.mail.suppression import HASH_SALT, hash_key
-from petitions.mailings.texts import update_language, update_translations
 from petitions.mailings.transport import batch_api
 from petitions.models import Mailing, MailingStatus, counted_sql
 
@@ -65,12 +65,12 @@ PLAN_SQL = f"""
 
 
 def _parameters(update: CampaignUpdate) -> dict:
-    texts = update_translations(update)
+    texts = shown_translations(update.campaign, update)
     locales = [code for code, _ in settings.LANGUAGES]
     inner, outer = _hmac_pads()
     return {
         "locales": locales,
-        "languages": [update_language(update, code, texts) for code in locales],
+        "languages": [update_language(update.campaign, update, code, texts) for code in locales],
         "petition": update.campaign.petition.pk,
         "ipad": inner,
         "opad": outer,

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.campaigns.models import CampaignUpdate
+from campaign.campaigns.updates import shown_translations, update_language
 from petitions.mailings.planning import recipient_counts
 from petitions.mailings.tasks import plan_mailing, send_mailing_test
-from petitions.mailings.texts import update_language, update_translations
 from petitions.models import Mailing, MailingStatus
 from petitions.reporting.access_log import record_audit
 
@@ -29,7 +29,7 @@ def send_test(*, update: CampaignUpdate, user, language: str) -> Mailing:
     Makes the update's mailing (a draft) on first use and records ``test_sent_at``. Side
     effects: INSERT/UPDATE of the Mailing, one queued task, one audit event.
     """
-    if not update_translations(update):
+    if not shown_translations(update.campaign, update):
         raise MailingError(_("The update has no text in the campaign's primary language yet."))
     with transaction.atomic():
         mailing = _draft(update, user)
@@ -41,7 +41,7 @@ def send_test(*, update: CampaignUpdate, user, language: str) -> Mailing:
             user=user,
             action="mailing_test",
             petition=update.campaign.petition,
-            detail=f"update {update.slug}, {update_language(update, language)}",
+            detail=f"update {update.slug}, {update_language(update.campaign, update, language)}",
         )
     mailing.refresh_from_db()
     return mailing

@@ -39,10 +39,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaign.campaigns.content import campaign_translation
+from campaign.campaigns.updates import shown_translations, update_language
 from campaign.core.links import absolute_url
 from petitions.mail.suppression import address_hash, is_suppressed, legacy_address_hashes
 from petitions.mailings import transport
-from petitions.mailings.texts import update_language, update_translations
 from petitions.models import (
     EmailSuppression,
     Mailing,
@@ -90,7 +90,7 @@ def render_update(update, language: str) -> transport.Rendered:
     """The update's email in ``language`` (a language the update has a text in), with
     placeholders for the per-recipient links."""
     campaign = update.campaign
-    text = update_translations(update)[language]
+    text = shown_translations(update.campaign, update)[language]
     with translation.override(language):
         content = campaign_translation(campaign, language)
         context = {
@@ -120,7 +120,7 @@ def send_test_message(*, mailing_id: int, language: str, email: str) -> None:
     chain). The links in it work for no signer. Side effect: one email."""
     mailing = Mailing.objects.select_related("update__campaign").get(pk=mailing_id)
     update = mailing.update
-    rendered = render_update(update, update_language(update, language))
+    rendered = render_update(update, update_language(update.campaign, update, language))
     slug = update.campaign.slug
     links = {
         "unsubscribe_url": absolute_url(reverse("campaign:detail", kwargs={"slug": slug})),

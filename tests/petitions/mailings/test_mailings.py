@@ -10,9 +10,9 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from campaign.campaigns.updates import update_language
 from petitions.mail.suppression import address_hash, suppress
 from petitions.mailings import planning, requests, sending, transport
-from petitions.mailings.texts import update_language
 from petitions.models import (
     AuditEvent,
     Mailing,
@@ -107,7 +107,10 @@ def test_batches_are_per_language_and_fixed_at_planning(shop, settings):
 
 def test_update_language_follows_the_fallback_chain(shop):
     _, update = shop
-    assert [update_language(update, code) for code in ("de", "de-at", "pt-br", "fr", "en")] == [
+    assert [
+        update_language(update.campaign, update, code)
+        for code in ("de", "de-at", "pt-br", "fr", "en")
+    ] == [
         "de",
         "de",
         "en",
