@@ -209,12 +209,13 @@ def public_updates(*, campaign: Campaign) -> QuerySet[CampaignUpdate]:
 
 
 def shown_translations(
-    campaign: Campaign, update: CampaignUpdate
+    campaign: Campaign, update: CampaignUpdate, offered=None
 ) -> dict[str, CampaignUpdateTranslation]:
     """The update's languages a reader may see, by language: the primary one always; another
     when the campaign offers that language (published_translations) and the text is reviewed,
-    or before that when the campaign publishes unreviewed translations (as its own text)."""
-    offered = published_translations(campaign)
+    or before that when the campaign publishes unreviewed translations (as its own text).
+    ``offered``: the campaign's published_translations, when the caller already has them."""
+    offered = published_translations(campaign) if offered is None else offered
     return {
         t.language: t
         for t in update.translations.all()
@@ -281,10 +282,12 @@ class PublicUpdate:
         return max(self.update.published_at, self.translation.updated_at)
 
 
-def public_update(campaign: Campaign, update: CampaignUpdate, language: str) -> PublicUpdate:
+def public_update(
+    campaign: Campaign, update: CampaignUpdate, language: str, offered=None
+) -> PublicUpdate:
     """The update for a reader of ``language``, through the campaign text's fallback chain:
     the language, its base or variants, English, else the primary language."""
-    shown = shown_translations(campaign, update)
+    shown = shown_translations(campaign, update, offered)
     code = update_language(campaign, update, language, shown)
     translation = shown[code]
     return PublicUpdate(
@@ -298,8 +301,10 @@ def public_updates_in(
     *, campaign: Campaign, language: str, limit: int | None = None
 ) -> list[PublicUpdate]:
     """The published updates, newest first, each in the reader's language (see public_update);
-    the ``limit`` newest only when given. Reads: two queries."""
+    the ``limit`` newest only when given. Reads: two queries, and the campaign's translations
+    unless they are prefetched (as get_campaign does)."""
     updates = public_updates(campaign=campaign)
     if limit is not None:
         updates = updates[:limit]
-    return [public_update(campaign, update, language) for update in updates]
+    offered = published_translations(campaign)
+    return [public_update(campaign, update, language, offered) for update in updates]

@@ -15,6 +15,7 @@ from petitions.seeding import CONTENT_DIR, seed_campaign
 
 EU = "banfacialrecognitioneu"
 MIGRATION = importlib.import_module("campaign.campaigns.migrations.0006_seeded_hash")
+WHY_BEFORE = Path(__file__).resolve().parents[1] / "data" / "why_seeded_before_0006.json"
 # The texts 0006 hashed included the privacy notice field that 0009 removed.
 NOTICES_BEFORE_0009 = json.loads(
     (Path(__file__).parent / "data" / "eu_privacy_notices_before_0009.json").read_text("utf-8")
@@ -74,9 +75,11 @@ def test_migration_marks_only_rows_still_holding_the_old_seeded_texts(campaigns)
         cursor.execute(
             "ALTER TABLE campaign_campaigntranslation ADD COLUMN privacy_notice text NOT NULL DEFAULT ''"
         )
+    # The "why" these rows held when 0006 ran (the launch files have cited ones since).
+    why_before = json.loads(WHY_BEFORE.read_text(encoding="utf-8"))
     for language in ("en", "es"):
         before.objects.filter(campaign__slug=EU, language=language).update(
-            privacy_notice=NOTICES_BEFORE_0009[language]
+            privacy_notice=NOTICES_BEFORE_0009[language], why=why_before[language]
         )
     CampaignTranslation.objects.filter(campaign__slug=EU).update(seeded_hash="")
     CampaignTranslation.objects.filter(campaign__slug=EU, language="fr").update(lead="Édité.")

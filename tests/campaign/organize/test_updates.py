@@ -91,7 +91,7 @@ def test_errors_are_shown_next_to_the_fields(client, cast):
     form = response.context["form"]
     assert set(form.errors) == {"title", "body"}
     body = response.content.decode()
-    assert '<p class="error" id="id_new-title_error">This field is required.</p>' in body
+    assert '<div id="id_new-title_error"><p class="error">This field is required.</p></div>' in body
     assert (
         not CampaignUpdate.objects.filter(campaign__slug=EU)
         .exclude(
