@@ -30,6 +30,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("accents.css", views.accent_stylesheet, name="accent_stylesheet"),
     path("api/v1/petitions/<slug:slug>", petition_views.api_petition, name="api_petition"),
     path("embed/<slug:slug>.js", widget_views.loader, name="embed_loader"),
     path("embed/<slug:slug>/", widget_views.frame, name="embed_frame"),
