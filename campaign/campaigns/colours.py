@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
+from babel.numbers import format_decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from campaign.core.l10n import babel_locale
 
 HEX_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
 
@@ -91,5 +94,6 @@ def validate_accent_colour(value: str) -> None:
                 "Please choose a darker colour."
             ),
             code="contrast",
-            params={"ratio": f"{ratio:.1f}"},
+            # Rounded down, so a colour just short of 4.5 never reads as "4.5".
+            params={"ratio": format_decimal(int(ratio * 10) / 10, "0.0", locale=babel_locale())},
         )

@@ -60,6 +60,7 @@ urlpatterns = [
     path("<slug:slug>/setup/", workspace_views.setup, name="setup"),
     path("<slug:slug>/content/", workspace_views.content, name="content"),
     path("<slug:slug>/petition/", workspace_views.petition_settings, name="petition"),
+    path("<slug:slug>/appearance/", workspace_views.appearance, name="appearance"),
     path("<slug:slug>/publish/", workspace_views.publish, name="publish"),
     path("<slug:slug>/controls/", workspace_views.owner_controls, name="controls"),
     path("<slug:slug>/controls/<slug:action>/", workspace_views.control, name="control"),
