@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.surge", "bench.faults", "bench.scaleout", "bench.exports"]
+BENCHMARKS = ["bench.surge", "bench.faults", "bench.scaleout", "bench.exports", "bench.page_weight"]
 
 
 def main(argv: list[str]) -> int:
