@@ -9,7 +9,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.surge", "bench.faults", "bench.scaleout", "bench.exports", "bench.mailing"]
+BENCHMARKS = [
+    "bench.surge",
+    "bench.faults",
+    "bench.scaleout",
+    "bench.exports",
+    "bench.mailing",
+    "bench.page_weight",
+]
 
 
 def main(argv: list[str]) -> int:

@@ -40,6 +40,7 @@ urlpatterns = [
         image_views.image,
         name="image",
     ),
+    path("accents.css", views.accent_stylesheet, name="accent_stylesheet"),
     path("api/v1/petitions/<slug:slug>", petition_views.api_petition, name="api_petition"),
     path("embed/<slug:slug>.js", widget_views.loader, name="embed_loader"),
     path("embed/<slug:slug>/", widget_views.frame, name="embed_frame"),

@@ -91,6 +91,7 @@ def seed_campaign(data: dict, *, demo_partner: bool = False) -> Campaign:
                 # An explicit choice per campaign (petitions/launch_content/*.json); new campaigns
                 # default to offering reviewed translations only.
                 "publish_unreviewed": data.get("publish_unreviewed", False),
+                "accent_color": data.get("accent_color", Campaign.accent_color.field.default),
             },
         )
         # Languages with content are always targets; organizers may add more in the admin.

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign.campaigns import images
+from campaign.campaigns.colours import validate_accent_colour
 from campaign.campaigns.models import (
     Campaign,
     CampaignMembership,
@@ -128,6 +129,25 @@ def save_petition(
             detail=f"goal {goal}, region kind {region_kind} {region_country}".rstrip(),
         )
     return petition
+
+
+def save_appearance(*, campaign: Campaign, accent_color: str, by) -> Campaign:
+    """Change the campaign's accent colour; ValidationError unless ``#rrggbb`` with a contrast
+    of 4.5:1 with what it is used with (``campaign.campaigns.colours``).
+
+    Side effects: UPDATE of the campaign, writes the audit log.
+    """
+    validate_accent_colour(accent_color)
+    campaign.accent_color = accent_color
+    with transaction.atomic():
+        campaign.save(update_fields=["accent_color"])
+        record_audit(
+            user=by,
+            action="campaign_appearance",
+            petition=Petition.objects.filter(campaign=campaign).first(),
+            detail=f"{campaign.slug} accent {accent_color}",
+        )
+    return campaign
 
 
 def readiness(campaign: Campaign) -> dict[str, bool]:

@@ -11,6 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaign.campaigns.colours import (
+    DEFAULT_ACCENT,
+    normalise_hex_colour,
+    validate_accent_colour,
+)
 from campaign.core.markup import normalise_newlines, plain_paragraphs, split_paragraphs
 
 
@@ -37,6 +42,27 @@ class ParagraphTextField(models.TextField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": TextFormField, **kwargs})
+
+
+class AccentColourFormField(forms.CharField):
+    """Takes ``#RGB``, ``rrggbb`` and upper case too, and stores lower-case ``#rrggbb``."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_hex_colour(value) or value
+
+
+class AccentColourField(models.CharField):
+    """A campaign's ``#rrggbb`` colour, readable as text and under white text (WCAG 2.2 AA)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 7)
+        super().__init__(*args, **kwargs)
+        if validate_accent_colour not in self.validators:
+            self.validators.append(validate_accent_colour)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": AccentColourFormField, **kwargs})
 
 
 class RegionKind(models.TextChoices):
@@ -89,6 +115,11 @@ class Campaign(models.Model):
             "Otherwise only the primary language and reviewed translations are offered."
         ),
     )
+    accent_color = AccentColourField(
+        default=DEFAULT_ACCENT,
+        help_text="The campaign's colour, #rrggbb: buttons, the count's bar, the map. It must "
+        "reach a contrast of 4.5:1 with white (WCAG 2.2 AA).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(
         null=True,
@@ -111,6 +142,10 @@ class Campaign(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(region_kind__in=RegionKind.values), name="campaign_region_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(accent_color__regex=r"^#[0-9a-f]{6}$"),
+                name="campaign_accent_color_hex",
             ),
             models.CheckConstraint(
                 condition=(

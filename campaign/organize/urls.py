@@ -106,6 +106,7 @@ urlpatterns = [
     path("<slug:slug>/petition/", workspace_views.petition_settings, name="petition"),
     path("<slug:slug>/hero/", workspace_views.hero, name="hero"),
     path("<slug:slug>/hero/remove/", workspace_views.remove_hero, name="remove_hero"),
+    path("<slug:slug>/appearance/", workspace_views.appearance, name="appearance"),
     path("<slug:slug>/publish/", workspace_views.publish, name="publish"),
     path("<slug:slug>/controls/", workspace_views.owner_controls, name="controls"),
     path("<slug:slug>/controls/<slug:action>/", workspace_views.control, name="control"),

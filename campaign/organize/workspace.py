@@ -139,6 +139,11 @@ def steps(campaign: Campaign) -> list[dict]:
             "done": ready["petition"],
         },
         {
+            "label": _("Appearance"),
+            "url": reverse("organize:appearance", kwargs={"slug": slug}),
+            "done": None,
+        },
+        {
             "label": _("Translations"),
             "url": reverse("organize:translations", kwargs={"slug": slug}),
             "done": None,
@@ -260,6 +265,43 @@ class HeroForm(forms.Form):
         elif not data.get("alt", "").strip() and "alt" not in self.errors:
             self.add_error("alt", _("Please describe the image for people who cannot see it."))
         return data
+
+
+class AppearanceForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["accent_color"]
+        labels = {"accent_color": gettext_lazy("Accent colour")}
+        help_texts = {
+            "accent_color": gettext_lazy(
+                "For buttons, the count's bar, the map and the hashtag: # and six hexadecimal "
+                "digits, like #8a1c1c. It must be dark enough to read on white and under white "
+                "text (a contrast of at least 4.5:1)."
+            )
+        }
+        widgets = {"accent_color": forms.TextInput(attrs={"size": 8, "spellcheck": "false"})}
+
+
+@private_view
+@require_http_methods(["GET", "HEAD", "POST"])
+@require_role(Role.OWNER)
+def appearance(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign's accent colour."""
+    campaign = request.campaign
+    form = AppearanceForm(
+        request.POST or None, instance=Campaign(accent_color=campaign.accent_color)
+    )
+    if request.method == "POST" and form.is_valid():
+        workspace.save_appearance(
+            campaign=campaign, accent_color=form.cleaned_data["accent_color"], by=request.user
+        )
+        messages.success(request, _("The appearance was saved."))
+        return redirect("organize:setup", slug=slug)
+    context = workspace_context(request, "setup")
+    context.update({"form": form, "accent": campaign.accent_color})
+    return render(
+        request, "organize/appearance.html", context, status=400 if form.is_bound else 200
+    )
 
 
 @private_view

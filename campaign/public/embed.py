@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from campaign.campaigns.content import campaign_translation
 from campaign.campaigns.models import Campaign
-from campaign.public.pages import get_campaign
+from campaign.public.pages import get_campaign, progress_percent
 from campaign.public.petition import (
     FORMLESS_REFUSALS,
     REFUSAL_STATUS,
@@ -173,7 +173,7 @@ def render_frame(
             "petition": petition,
             "content": campaign_translation(campaign, options.language),
             "counts": counts,
-            "progress": min(100, round(100 * counts.total / petition.goal)),
+            "progress": progress_percent(counts, petition.goal),
             "options": options,
             "partner": options.widget.partner,
             "form": form,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from campaign.campaigns.colours import HEX_COLOUR
 from campaign.campaigns.content import (
     LANGUAGE_NAMES,
     campaign_translation,
@@ -27,10 +30,12 @@ from campaign.campaigns.sections import page_sections
 from campaign.campaigns.share_images import image_version, share_image
 from campaign.campaigns.updates import public_updates_in
 from campaign.core.links import absolute_url
+from campaign.public.sharing import share_links
 from campaign.web.access import require_role
 from campaign.web.discovery import hreflang, localized_path, og_locale
 from campaign.web.http import private, public, same_in_every_language, served_from_cache
-from petitions.reporting.counting import petition_counts
+from petitions.reporting.counting import PetitionCounts, petition_counts
+from petitions.reporting.maps import tile_map
 from petitions.signing.forms import HONEYPOT_FIELD, SignatureForm
 from petitions.tokens import make_form_token
 
@@ -88,6 +93,50 @@ def share_image_url(campaign: Campaign, content, language: str) -> str:
     return absolute_url(f"{path}?v={version}")
 
 
+ACCENT_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+ACCENT_STYLESHEET_MAX = 50
+
+
+def accent_stylesheet_url(campaigns) -> str:
+    """The stylesheet that gives each campaign's pages and cards its accent colour.
+
+    The colours travel in the query (``?<slug>=<rrggbb>``), so the stylesheet is a function of
+    its URL alone: cached for a year, never stale (a new colour is a new URL), and the
+    Content-Security-Policy stays ``style-src 'self'`` without inline styles.
+    """
+    pairs = sorted((c.slug, c.accent_color.removeprefix("#")) for c in campaigns)
+    return reverse("accent_stylesheet") + "?" + urlencode(pairs)
+
+
+@require_safe
+@same_in_every_language
+def accent_stylesheet(request: HttpRequest) -> HttpResponse:
+    """``.accent-<slug> { --accent: #rrggbb }`` for each well-formed pair of the query; the
+    rest is ignored, so no text of the URL but a slug and six hex digits reaches the CSS."""
+    rules = []
+    for slug, digits in list(request.GET.items())[:ACCENT_STYLESHEET_MAX]:
+        colour = f"#{digits}"
+        if ACCENT_SLUG.match(slug) and HEX_COLOUR.match(colour):
+            rules.append(f".accent-{slug}{{--accent:{colour}}}\n")
+    response = HttpResponse("".join(rules), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def progress_percent(counts: PetitionCounts, goal: int) -> int:
+    """How far the count is towards the goal, in whole percent, at most 100."""
+    return min(100, round(100 * counts.total / goal)) if goal else 100
+
+
+def share_context(campaign: Campaign, content) -> dict:
+    """The campaign page's address and the plain links that share it."""
+    url = absolute_url(reverse("campaign:detail", kwargs={"slug": campaign.slug}))
+    return {
+        "share_url": url,
+        "share_links": share_links(url=url, text=content.share_text, subject=content.title),
+    }
+
+
 def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) -> dict:
     language = translation.get_language()
     petition = campaign.petition
@@ -100,7 +149,8 @@ def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) ->
         "content": content,
         "unreviewed": is_unreviewed(campaign, content),
         "counts": counts,
-        "progress": min(100, round(100 * counts.total / petition.goal)),
+        "progress": progress_percent(counts, petition.goal),
+        "accent_css_url": accent_stylesheet_url([campaign]),
         "languages": languages,
         "canonical_url": absolute_url(localized_path(url_name, language, slug=campaign.slug)),
         "x_default_url": next(
@@ -151,8 +201,16 @@ def render_campaign_page(
         form.data = form.data.copy()
         form.data["form_token"] = form.initial["form_token"]
     context = campaign_context(request, campaign, "campaign:detail")
+    context.update(share_context(campaign, context["content"]))
     context.update(
         {
+            "map": tile_map(
+                region_kind=campaign.region_kind,
+                region_country=campaign.region_country,
+                counts=context["counts"],
+                accent=campaign.accent_color,
+                language=translation.get_language(),
+            ),
             "form": form,
             "notice": notice,
             "pow_bits": settings.POW_DIFFICULTY_BITS,
@@ -187,10 +245,27 @@ def site_language_links(url_name: str) -> list[dict]:
 @served_from_cache
 def campaign_list(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
-    campaigns = Campaign.objects.public().filter(is_listed=True).prefetch_related("translations")
-    items = [{"campaign": c, "content": campaign_translation(c, language)} for c in campaigns]
+    campaigns = (
+        Campaign.objects.public()
+        .filter(is_listed=True)
+        .select_related("petition")
+        .prefetch_related("translations")
+    )
+    items = []
+    for campaign in campaigns:
+        counts = petition_counts(petition_id=campaign.petition.pk)
+        items.append(
+            {
+                "campaign": campaign,
+                "petition": campaign.petition,
+                "content": campaign_translation(campaign, language),
+                "counts": counts,
+                "progress": progress_percent(counts, campaign.petition.goal),
+            }
+        )
     context = {
         "items": items,
+        "accent_css_url": accent_stylesheet_url(campaigns) if campaigns else "",
         "languages": site_language_links("campaign:list"),
         "canonical_url": absolute_url(localized_path("campaign:list", language)),
         "x_default_url": absolute_url(localized_path("campaign:list", settings.LANGUAGE_CODE)),

@@ -24,6 +24,7 @@ from campaign.public.pages import (
     get_campaign,
     offered_or_redirect,
     render_campaign_page,
+    share_context,
 )
 from campaign.public.sharing import mastodon_host, mastodon_share_url, share_links
 from campaign.web.http import (
@@ -306,14 +307,9 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     if response := offered_or_redirect(campaign, "petitions:thanks"):
         return response
     context = campaign_context(request, campaign, "petitions:thanks")
-    url = absolute_url(reverse("campaign:detail", kwargs={"slug": slug}))
-    content = context["content"]
-    context.update(
-        {
-            "share_url": url,
-            "share_links": share_links(url=url, text=content.share_text, subject=content.title),
-            "partner_share": partner_share(request, campaign.petition, content, url),
-        }
+    context.update(share_context(campaign, context["content"]))
+    context["partner_share"] = partner_share(
+        request, campaign.petition, context["content"], context["share_url"]
     )
     return public(render(request, "petitions/thanks.html", context))
 

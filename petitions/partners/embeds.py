@@ -4,7 +4,6 @@ Signing through a widget is signing.sign_petition, like the hosted form."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode, urlsplit
@@ -14,11 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from campaign.campaigns.colours import normalise_hex_colour, readable_text_colour
 from campaign.campaigns.content import LANGUAGE_NAMES, content_language, offered_languages
 from campaign.campaigns.models import Campaign
 from petitions.models import Petition, Widget
-
-_ACCENT = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
 def widget_for_key(*, petition: Petition, key: str) -> Widget | None:
@@ -101,18 +99,10 @@ class Accent:
 
 def accent_colours(value: str) -> Accent | None:
     """A validated ``#rrggbb`` accent and a readable text colour for it, or None."""
-    match = _ACCENT.match((value or "").strip())
-    if not match:
+    colour = normalise_hex_colour(value)
+    if colour is None:
         return None
-    digits = match.group(1).lower()
-    if len(digits) == 3:
-        digits = "".join(ch * 2 for ch in digits)
-    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    # Contrast with white is 1.05 / (L + 0.05), with black (L + 0.05) / 0.05; take the larger.
-    text = "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#000000"
-    return Accent(f"#{digits}", text)
+    return Accent(colour, readable_text_colour(colour))
 
 
 def embed_snippets(

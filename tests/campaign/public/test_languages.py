@@ -65,7 +65,7 @@ def test_campaign_page_renders_wholly_in_its_language(client, campaigns, slug, l
     assert response.status_code == 200
     assert f'<html lang="{lang}">' in body
     expected = format_decimal(CONFIRMED, locale=babel_locale(lang))  # pt is pt_PT
-    assert f'<p class="count-number"><strong>{expected}</strong>' in body
+    assert f'<p class="count-number" id="count-text"><strong>{expected}</strong>' in body
     others = [code for code in CONTENT[slug]["translations"]]
     links = re.findall(
         r'<link rel="alternate" hreflang="([^"]+)" href="http://testserver/([^/]+)/', body

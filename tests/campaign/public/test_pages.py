@@ -19,7 +19,7 @@ def test_campaign_page_shows_hashtag_form_and_count(client, campaigns, path, lan
     assert hashtag in body
     assert f'action="/{lang}/' in body and '/sign/"' in body
     assert 'name="form_token"' in body
-    assert '<progress max="100" value="0">' in body
+    assert '<progress max="100" value="0" aria-labelledby="count-text">' in body
     assert response["Cache-Control"] == "public, max-age=30"
 
 
