@@ -37,6 +37,9 @@ URL_SCHEMES = ("http", "https")
 ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # [n] not followed by "(" (that would be a link's text); n has no leading zero.
 CITATION = re.compile(r"\[([1-9]\d*)\](?!\()")
+# On the page a citation hangs on the word before it: a space typed before the marker goes,
+# so the marker never starts a line of its own.
+CITATION_IN_TEXT = re.compile(r"[ \t\u00a0]?" + CITATION.pattern)
 # A tag of the sanitiser's output (attribute values are quoted and may hold ">").
 TAG = re.compile(r"""(<(?:[^>"']|"[^"]*"|'[^']*')*>)""")
 
@@ -316,7 +319,7 @@ class Citations:
                 elif part == "</a>":
                     in_link = max(0, in_link - 1)
             elif not in_link and "[" in part:
-                parts[index] = CITATION.sub(self._citation, part)
+                parts[index] = CITATION_IN_TEXT.sub(self._citation, part)
         return "".join(parts)
 
     def _citation(self, match: re.Match) -> str:

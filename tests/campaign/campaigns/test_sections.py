@@ -218,7 +218,7 @@ def test_citation_label_is_translated():
     with translation.override("de"):
         rendered = Citations(source_count=1).render("Fakt [1].")
     assert rendered == (
-        '<p>Fakt <sup class="cite"><a href="#source-1" id="cite-1" aria-label="Quelle 1">'
+        '<p>Fakt<sup class="cite"><a href="#source-1" id="cite-1" aria-label="Quelle 1">'
         "[1]</a></sup>.</p>\n"
     )
 
