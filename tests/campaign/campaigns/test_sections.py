@@ -180,7 +180,7 @@ def test_citations_link_to_sources_with_page_unique_ids():
     first = citations.render("One [1], two [2].\n\nAgain [1] and unknown [7].")
     second = citations.render("- listed [3]\n- *stressed [2]*")
     assert first == (
-        f"<p>One {cite(1, 1)}, two {cite(2, 2)}.</p>\n<p>Again {cite(1, 3)} and unknown [7].</p>\n"
+        f"<p>One{cite(1, 1)}, two{cite(2, 2)}.</p>\n<p>Again{cite(1, 3)} and unknown [7].</p>\n"
     )
     assert second == (
         f"<ul>\n<li>listed {cite(3, 4)}</li>\n<li><em>stressed {cite(2, 5)}</em></li>\n</ul>\n"
@@ -205,9 +205,9 @@ def test_citations_never_let_organizer_html_through():
         "[x](javascript:alert(1)) [1]<img src=x onerror=alert(1)>"
     )
     assert rendered == (
-        f"<p>&lt;script&gt;alert(1)&lt;/script&gt; {cite(1, 1)} "
+        f"<p>&lt;script&gt;alert(1)&lt;/script&gt;{cite(1, 1)} "
         f'&lt;a href="#x" onclick="x()"&gt;{cite(1, 2)}&lt;/a&gt; '
-        f"[x](javascript:alert(1)) {cite(1, 3)}&lt;img src=x onerror=alert(1)&gt;</p>\n"
+        f"[x](javascript:alert(1)){cite(1, 3)}&lt;img src=x onerror=alert(1)&gt;</p>\n"
     )
 
 
@@ -253,7 +253,7 @@ def test_page_sections_render_each_section_once_in_page_order():
         "en",
     )
     assert page.present == ["sources", "faq", "myths", "timeline", "resources"]
-    assert page.why == f"<p>Why {cite(2, 1)}.</p>\n"
+    assert page.why == f"<p>Why{cite(2, 1)}.</p>\n"
     assert [(e.source.number, e.date_label, e.url, e.backlink) for e in page.sources] == [
         (1, "May 2020", "https://edri.org/report", "cite-2"),
         (2, "July 12, 2024", "https://eur-lex.europa.eu/eli/reg/2024/1689/oj", "cite-1"),
