@@ -183,7 +183,7 @@ def test_citations_link_to_sources_with_page_unique_ids():
         f"<p>One{cite(1, 1)}, two{cite(2, 2)}.</p>\n<p>Again{cite(1, 3)} and unknown [7].</p>\n"
     )
     assert second == (
-        f"<ul>\n<li>listed {cite(3, 4)}</li>\n<li><em>stressed {cite(2, 5)}</em></li>\n</ul>\n"
+        f"<ul>\n<li>listed{cite(3, 4)}</li>\n<li><em>stressed{cite(2, 5)}</em></li>\n</ul>\n"
     )
     assert citations.first == {1: "cite-1", 2: "cite-2", 3: "cite-4"}
 
@@ -260,11 +260,11 @@ def test_page_sections_render_each_section_once_in_page_order():
         (3, "", "", ""),
         (4, "2020", "", ""),
     ]
-    assert [(i.heading, i.html) for i in page.faq] == [("Q?", f"<p>A {cite(1, 2)}.</p>\n")]
+    assert [(i.heading, i.html) for i in page.faq] == [("Q?", f"<p>A{cite(1, 2)}.</p>\n")]
     assert [(i.heading, i.html) for i in page.myths] == [
-        ("It keeps us safe.", f"<p>It does not {cite(2, 3)}.</p>\n")
+        ("It keeps us safe.", f"<p>It does not{cite(2, 3)}.</p>\n")
     ]
-    assert [m.html for m in page.timeline] == [f"<p>Report {cite(1, 4)}.</p>\n"]
+    assert [m.html for m in page.timeline] == [f"<p>Report{cite(1, 4)}.</p>\n"]
     assert [(i.heading, i.html) for i in page.resources] == [
         ("Kit", '<p><a href="https://example.org/kit" rel="nofollow noopener">Get it</a></p>\n')
     ]
