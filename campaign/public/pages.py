@@ -64,11 +64,12 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return public(response, max_age=86400)
 
 
-def language_links(request: HttpRequest, campaign: Campaign, url_name: str) -> list[dict]:
-    """Links to the same page in each language the campaign offers."""
+def language_links(campaign: Campaign, url_name: str, **kwargs) -> list[dict]:
+    """The same page in each language the campaign offers (the language menu, hreflang);
+    ``kwargs``: the URL's arguments besides the slug."""
     links = []
     for code in offered_languages(campaign):
-        path = localized_path(url_name, code, slug=campaign.slug)
+        path = localized_path(url_name, code, slug=campaign.slug, **kwargs)
         links.append(
             {
                 "code": code,
@@ -142,7 +143,7 @@ def campaign_context(request: HttpRequest, campaign: Campaign, url_name: str) ->
     petition = campaign.petition
     counts = petition_counts(petition_id=petition.pk)
     content = campaign_translation(campaign, language)
-    languages = language_links(request, campaign, url_name)
+    languages = language_links(campaign, url_name)
     return {
         "campaign": campaign,
         "petition": petition,

@@ -18,10 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign.campaigns.content import (
-    LANGUAGE_NAMES,
     campaign_translation,
     get_campaign,
-    offered_languages,
 )
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.updates import (
@@ -32,27 +30,9 @@ from campaign.campaigns.updates import (
 )
 from campaign.core import markup
 from campaign.core.links import absolute_url
-from campaign.public.pages import offered_or_redirect
-from campaign.web.discovery import hreflang, localized_path, og_locale
+from campaign.public.pages import language_links, offered_or_redirect
+from campaign.web.discovery import hreflang, localized_path
 from campaign.web.http import public, served_from_cache
-
-
-def page_links(campaign: Campaign, url_name: str, **kwargs) -> list[dict]:
-    """The same page in each language the campaign offers (the language menu, hreflang)."""
-    links = []
-    for code in offered_languages(campaign):
-        path = localized_path(url_name, code, slug=campaign.slug, **kwargs)
-        links.append(
-            {
-                "code": code,
-                "name": LANGUAGE_NAMES[code],
-                "path": path,
-                "url": absolute_url(path),
-                "hreflang": hreflang(code),
-                "og_locale": og_locale(code),
-            }
-        )
-    return links
 
 
 def feed_url(campaign: Campaign, language: str) -> str:
@@ -61,7 +41,7 @@ def feed_url(campaign: Campaign, language: str) -> str:
 
 def page_context(campaign: Campaign, url_name: str, **kwargs) -> dict:
     language = translation.get_language()
-    languages = page_links(campaign, url_name, **kwargs)
+    languages = language_links(campaign, url_name, **kwargs)
     content = campaign_translation(campaign, language)
     return {
         "campaign": campaign,
