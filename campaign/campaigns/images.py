@@ -333,21 +333,27 @@ def replace_hero(*, campaign: Campaign, upload=None, alt: str | None = None, var
             set_hero_alt(campaign=locked, alt=alt)
 
 
+def _detach_image(obj, field: str) -> bool:
+    """Clear ``obj``'s image foreign key ``field`` under a row lock and delete the image's rows;
+    False if it had none (the one way a hero or a logo is removed)."""
+    with transaction.atomic():
+        locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+        old = getattr(locked, f"{field}_id")
+        if old is None:
+            return False
+        setattr(locked, field, None)
+        locked.save(update_fields=[field])
+        setattr(obj, field, None)
+        delete_image(old)
+    return True
+
+
 def remove_hero(*, campaign: Campaign) -> bool:
     """Take the hero image off the campaign; False if it had none.
 
     Side effects: UPDATE of the campaign, DELETE of the image's rows.
     """
-    with transaction.atomic():
-        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        old = locked.hero_image_id
-        if old is None:
-            return False
-        locked.hero_image = None
-        locked.save(update_fields=["hero_image"])
-        campaign.hero_image = None
-        delete_image(old)
-    return True
+    return _detach_image(campaign, "hero_image")
 
 
 def replace_logo(*, partner: Partner, upload=None, variants=None) -> None:
@@ -372,16 +378,7 @@ def remove_logo(*, partner: Partner) -> bool:
 
     Side effects: UPDATE of the partner, DELETE of the logo's rows.
     """
-    with transaction.atomic():
-        locked = Partner.objects.select_for_update().get(pk=partner.pk)
-        old = locked.logo_id
-        if old is None:
-            return False
-        locked.logo = None
-        locked.save(update_fields=["logo"])
-        partner.logo = None
-        delete_image(old)
-    return True
+    return _detach_image(partner, "logo")
 
 
 def variant_data(*, digest: str, extension: str) -> tuple[bytes, str] | None:
