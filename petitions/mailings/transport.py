@@ -21,6 +21,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -140,7 +141,7 @@ def open_connection():
 
 
 def new_message_id() -> str:
-    return make_msgid(domain=settings.SITE_URL.split("//", 1)[-1].split("/")[0].split(":")[0])
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname)
 
 
 def sent_message_ids(message) -> dict[str, str]:
