@@ -21,6 +21,7 @@ from campaign.campaigns.models import (
     Role,
 )
 from campaign.campaigns.translations import SOURCE_FIELDS
+from campaign.core.markup import normalise_newlines
 from petitions.models import Petition
 from petitions.reporting.access_log import record_audit
 
@@ -83,10 +84,7 @@ def save_content(*, campaign: Campaign, texts: dict[str, str], by) -> CampaignTr
 
     Side effects: INSERT or UPDATE of the primary translation, writes the audit log.
     """
-    values = {
-        name: texts.get(name, "").replace("\r\n", "\n").replace("\r", "\n")
-        for name in CONTENT_FIELDS
-    }
+    values = {name: normalise_newlines(texts.get(name, "")) for name in CONTENT_FIELDS}
     with transaction.atomic():
         content, _ = CampaignTranslation.objects.update_or_create(
             campaign=campaign,
